@@ -1,0 +1,1 @@
+"""Benchmarks: each module ``bench_<name>.py`` measures one target against its named peer."""

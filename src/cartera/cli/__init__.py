@@ -1,0 +1,1 @@
+"""The ``cartera`` command line."""

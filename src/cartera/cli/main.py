@@ -1,0 +1,29 @@
+"""Entry point of the ``cartera`` command: one Typer app, one module per command group.
+
+Each command module parses its options, calls one service or analytics function and
+prints the result; the work itself lives in services, selectors or cartera.analytics.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="cartera",
+    help="Customer portfolio management: clients, prospects, sales, analytics.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+)
+
+
+def _register_commands() -> None:
+    # Imported here so that `cartera --help` does not pay for every module at import.
+    from cartera.cli import admin_commands
+
+    admin_commands.register(app)
+
+
+def main() -> None:
+    _register_commands()
+    app()

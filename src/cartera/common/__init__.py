@@ -1,0 +1,1 @@
+"""Shared pieces: money, validation of contact data, role scoping, company settings."""

@@ -1,0 +1,17 @@
+"""Test profile: fast hashing, a SQLite *file* (the Arrow bridge opens its own connection)."""
+
+from __future__ import annotations
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATA_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = DATA_DIR / "test.sqlite3"
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(DATA_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3")
+    }
