@@ -1,0 +1,272 @@
+"""Client features: the data-based measures a rating policy reads (S4.5, S3.9, S3.10).
+
+One lazy pass over the sales lines gives, per client, revenue in the window and in the
+previous one, margin, recurrence, tenure and recency; payment behaviour and account
+attributes (ideal-client fit, strategic flag, firmographics) are joined when given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Final
+
+import polars as pl
+
+from cartera.analytics.frames import FrameError, prepare_sales, to_cents
+
+DAYS_PER_YEAR: Final = 365.25
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """How a feature reads in an explanation.
+
+    ``template`` takes ``{label}``, ``{value}`` (the value times ``display_scale``,
+    rounded to ``decimals``) and ``{ordinal}`` (the value as an English ordinal).
+    """
+
+    name: str
+    template: str
+    display_scale: float = 1.0
+    decimals: int = 0
+
+
+MEASURES: Final[dict[str, Measure]] = {
+    m.name: m
+    for m in (
+        Measure("revenue_cents", "{label} {value}", display_scale=0.01),
+        Measure("revenue_previous_cents", "{label} {value}", display_scale=0.01),
+        Measure("revenue_percentile", "{label} {ordinal} percentile"),
+        Measure("margin_cents", "{label} {value}", display_scale=0.01),
+        Measure("margin_pct", "{label} {value}%"),
+        Measure("purchase_days", "{label} {value} purchase days"),
+        Measure("active_months", "{label} {value} active months"),
+        Measure("invoices", "{label} {value} invoices"),
+        Measure("growth_pct", "{label} {value}%"),
+        Measure("tenure_days", "{label} {value} days"),
+        Measure("tenure_years", "{label} {value} years", decimals=1),
+        Measure("days_since_last", "{label}: last purchase {value} days ago"),
+        Measure("days_late", "pays {value} days late"),
+        Measure("on_time_share", "{label} {value}% on time", display_scale=100.0),
+        Measure("icp_fit", "{label} {value}"),
+        Measure("strategic", "{label}"),
+    )
+}
+"""The features this module can produce, with their explanation templates."""
+
+OPTIONAL_MEASURES: Final[frozenset[str]] = frozenset(
+    {"margin_cents", "margin_pct", "invoices", "days_late", "on_time_share", "icp_fit", "strategic"}
+)
+"""Features that exist only when their data does (costs, invoices, payments, attributes)."""
+
+PAYMENT_COLUMNS: Final[tuple[str, ...]] = ("days_late", "on_time_share")
+
+_LAST_SEEN: Final[tuple[str, ...]] = ("salesperson", "segment", "city", "channel", "source")
+
+
+def _check_per_client(frame: pl.DataFrame, what: str) -> pl.DataFrame:
+    if "client" not in frame.columns:
+        raise FrameError(f"{what}: missing required column client", column="client")
+    frame = frame.with_columns(pl.col("client").cast(pl.String))
+    repeated = frame.filter(pl.col("client").is_duplicated())["client"].unique().sort()
+    if len(repeated):
+        shown = ", ".join(repeated.head(3).to_list())
+        raise FrameError(f"{what}: client {shown} appears more than once", column="client")
+    return frame
+
+
+def client_features(
+    sales: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: dt.date,
+    window_days: int = 365,
+    payments: pl.DataFrame | None = None,
+    attributes: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Return one row of measures per client who bought up to ``as_of``.
+
+    Parameters
+    ----------
+    sales
+        Sales lines following :data:`cartera.analytics.frames.SALES`; lines after
+        ``as_of`` are ignored.
+    as_of
+        Last day of the window.
+    window_days
+        Length of the window ``(as_of - window_days, as_of]``; growth compares it with
+        the window of the same length just before.
+    payments
+        One row per client with ``days_late`` (average days paid after the due date)
+        and/or ``on_time_share`` (0–1), e.g. from :func:`payment_behaviour`.
+    attributes
+        One row per client with any account attributes: ``icp_fit`` (0–100),
+        ``strategic`` (bool), industry, size, region … Attributes win over the
+        ``salesperson`` / ``segment`` / ``city`` last seen on the sales lines.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``client``; ``revenue_cents`` and ``revenue_previous_cents``;
+        ``revenue_percentile`` (0–100, share of the other clients with strictly less
+        revenue); ``margin_cents`` and ``margin_pct`` (over lines that have a cost, when
+        ``cost_cents`` is present); ``purchase_days``, ``active_months`` and
+        ``invoices`` in the window; ``growth_pct`` (null without previous revenue);
+        ``first_purchase``, ``last_purchase``, ``tenure_days``, ``tenure_years``,
+        ``days_since_last``; the last ``salesperson`` / ``segment`` / ``city`` /
+        ``channel`` / ``source`` seen; then the payment and attribute columns.
+    """
+    if window_days < 1:
+        raise ValueError(f"window_days must be positive, got {window_days}")
+    lines = prepare_sales(sales).filter(pl.col("date") <= as_of)
+    schema = lines.collect_schema()
+    start = as_of - dt.timedelta(days=window_days)
+    previous_start = start - dt.timedelta(days=window_days)
+    in_window = pl.col("date") > start
+    in_previous = (pl.col("date") > previous_start) & ~in_window
+    amount = pl.col("amount_cents")
+
+    aggregations = [
+        amount.filter(in_window).sum().alias("revenue_cents"),
+        amount.filter(in_previous).sum().alias("revenue_previous_cents"),
+        pl.col("date").filter(in_window).n_unique().alias("purchase_days"),
+        pl.col("date").filter(in_window).dt.month_start().n_unique().alias("active_months"),
+        pl.col("date").min().alias("first_purchase"),
+        pl.col("date").max().alias("last_purchase"),
+    ]
+    if "cost_cents" in schema:
+        costed = in_window & pl.col("cost_cents").is_not_null()
+        aggregations += [
+            amount.filter(costed).sum().alias("_costed_revenue"),
+            pl.col("cost_cents").filter(costed).sum().alias("_cost"),
+            costed.any().alias("_has_cost"),
+        ]
+    if "invoice" in schema:
+        aggregations.append(
+            pl.col("invoice").filter(in_window).drop_nulls().n_unique().alias("invoices")
+        )
+    attribute_columns = set(attributes.columns) if attributes is not None else set()
+    last_seen = [c for c in _LAST_SEEN if c in schema and c not in attribute_columns]
+    aggregations += [
+        pl.col(c)
+        .filter(pl.col(c).is_not_null())
+        .top_k_by(pl.col("date").filter(pl.col(c).is_not_null()), 1)
+        .first()
+        .alias(c)
+        for c in last_seen
+    ]
+
+    revenue, previous = pl.col("revenue_cents"), pl.col("revenue_previous_cents")
+    others = pl.len() - 1
+    derived = [
+        pl.when(others > 0)
+        .then((revenue.rank("min") - 1) / others * 100.0)
+        .otherwise(100.0)
+        .alias("revenue_percentile"),
+        pl.when(previous > 0).then((revenue - previous) / previous * 100.0).alias("growth_pct"),
+        (pl.lit(as_of) - pl.col("first_purchase")).dt.total_days().alias("tenure_days"),
+        ((pl.lit(as_of) - pl.col("first_purchase")).dt.total_days() / DAYS_PER_YEAR).alias(
+            "tenure_years"
+        ),
+        (pl.lit(as_of) - pl.col("last_purchase")).dt.total_days().alias("days_since_last"),
+    ]
+    if "cost_cents" in schema:
+        margin = pl.col("_costed_revenue") - pl.col("_cost")
+        derived += [
+            pl.when(pl.col("_has_cost")).then(margin).alias("margin_cents"),
+            pl.when(pl.col("_costed_revenue") > 0)
+            .then(margin / pl.col("_costed_revenue") * 100.0)
+            .alias("margin_pct"),
+        ]
+
+    features = (
+        lines.group_by("client")
+        .agg(aggregations)
+        .with_columns(derived)
+        .drop("_costed_revenue", "_cost", "_has_cost", strict=False)
+        .sort("client")
+        .collect()
+    )
+    if payments is not None:
+        features = _join_payments(features, payments)
+    if attributes is not None:
+        features = _join_attributes(features, attributes)
+    return features
+
+
+def _join_payments(features: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFrame:
+    payments = _check_per_client(payments, "payments")
+    present = [c for c in PAYMENT_COLUMNS if c in payments.columns]
+    if not present:
+        raise FrameError(
+            "payments: expected a column days_late and/or on_time_share", column="days_late"
+        )
+    payments = payments.select("client", *(pl.col(c).cast(pl.Float64) for c in present))
+    return features.join(payments, on="client", how="left")
+
+
+def _join_attributes(features: pl.DataFrame, attributes: pl.DataFrame) -> pl.DataFrame:
+    attributes = _check_per_client(attributes, "attributes")
+    clashes = sorted((set(attributes.columns) - {"client"}) & set(features.columns))
+    if clashes:
+        raise FrameError(
+            f"attributes: column {clashes[0]} is computed from the sales; rename it",
+            column=clashes[0],
+        )
+    casts = []
+    if "icp_fit" in attributes.columns:
+        casts.append(pl.col("icp_fit").cast(pl.Float64))
+    if "strategic" in attributes.columns:
+        casts.append(pl.col("strategic").cast(pl.Boolean))
+    return features.join(attributes.with_columns(casts), on="client", how="left")
+
+
+def payment_behaviour(
+    receivables: pl.DataFrame | pl.LazyFrame, *, as_of: dt.date, grace_days: int = 0
+) -> pl.DataFrame:
+    """Return ``days_late`` and ``on_time_share`` per client from invoice-level receivables.
+
+    Parameters
+    ----------
+    receivables
+        One row per invoice: ``client``, ``due_date`` (Date), ``paid_date`` (Date, null
+        while open) and ``amount_cents`` (or ``amount`` in currency units).
+    as_of
+        Invoices neither due nor paid by this day are left out; an invoice open at this
+        day counts as late by its days past due.
+    grace_days
+        Days after the due date still counted as on time.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``client``, ``days_late`` (amount-weighted mean of days after the due date,
+        early payments counting as 0) and ``on_time_share`` (share of the amount paid
+        within the grace period).
+    """
+    frame = receivables.lazy()
+    schema = frame.collect_schema()
+    if "amount_cents" not in schema and "amount" in schema:
+        frame = frame.with_columns(to_cents(pl.col("amount")).alias("amount_cents"))
+    for column in ("client", "due_date", "paid_date", "amount_cents"):
+        if column not in frame.collect_schema():
+            raise FrameError(f"receivables: missing required column {column}", column=column)
+    # Seen from as_of: a payment after it has not happened yet.
+    paid = pl.when(pl.col("paid_date") <= as_of).then(pl.col("paid_date"))
+    settled = paid.fill_null(pl.lit(as_of))
+    late = (settled - pl.col("due_date")).dt.total_days().clip(lower_bound=0)
+    weight = pl.col("amount_cents").cast(pl.Float64)
+    return (
+        frame.filter((pl.col("due_date") <= as_of) | (pl.col("paid_date") <= as_of))
+        .with_columns(late.alias("_late"))
+        .group_by("client")
+        .agg(
+            ((pl.col("_late") * weight).sum() / weight.sum()).alias("days_late"),
+            ((pl.col("_late") <= grace_days).cast(pl.Float64) * weight)
+            .sum()
+            .truediv(weight.sum())
+            .alias("on_time_share"),
+        )
+        .sort("client")
+        .collect()
+    )
