@@ -1,0 +1,253 @@
+"""The whole diagnosis of a portfolio in one call (S1.10): every metric, every grouping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from cartera.analytics.diagnosis._numbers import ratio, to_decimal
+from cartera.analytics.diagnosis.abc import DEFAULT_THRESHOLDS, Abc, abc_classes, abc_summary
+from cartera.analytics.diagnosis.attention import Attention, attention
+from cartera.analytics.diagnosis.breakdown import breakdown
+from cartera.analytics.diagnosis.clients import client_table, latest_date
+from cartera.analytics.diagnosis.cohorts import DEFAULT_COHORTS, cohort_retention
+from cartera.analytics.diagnosis.concentration import ALERT_SHARE, Concentration, concentration
+from cartera.analytics.diagnosis.margin import Margin, RiskProfitability, margin, risk_profitability
+from cartera.analytics.diagnosis.mix import (
+    NewProducts,
+    ProductMix,
+    finish_source,
+    flagged_lines,
+    has_history_before,
+    new_products,
+    new_products_query,
+    product_mix,
+    product_mix_query,
+    sources_queries,
+)
+from cartera.analytics.diagnosis.monthly import (
+    MonthlyStatistics,
+    monthly_lines_query,
+    monthly_statistics,
+)
+from cartera.analytics.diagnosis.retention import (
+    ClientCounts,
+    Recurrence,
+    Retention,
+    Ticket,
+    average_ticket,
+    client_counts,
+    movement,
+    recurrence,
+    retention,
+)
+from cartera.analytics.diagnosis.rfm import Rfm, rfm_scores, rfm_summary
+from cartera.analytics.diagnosis.window import Window
+from cartera.analytics.frames import GROUPINGS, prepare_sales
+
+CLIENT_TABLE_ORDER = (
+    "client",
+    "client_name",
+    "abc_class",
+    "rfm_segment",
+    "status",
+    "window_revenue_cents",
+    "previous_revenue_cents",
+    "revenue_share",
+    "cumulative_share",
+    "revenue_rank",
+    "first_purchase",
+    "last_purchase",
+    "recency_days",
+    "purchase_days",
+    "frequency",
+    "monetary_cents",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_score",
+    "tickets",
+    "families",
+    "window_cost_cents",
+    "margin_cents",
+    *GROUPINGS,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Revenue:
+    """Revenue of the window against the previous window (S3.8)."""
+
+    window: Decimal
+    previous_window: Decimal
+    growth: float | None
+    """``window / previous_window − 1``; ``None`` when the previous window has none."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewClients:
+    """Clients whose first purchase ever falls in the window (S3.9.6)."""
+
+    count: int
+    revenue: Decimal
+    revenue_share: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """Everything :func:`diagnose` finds about a portfolio.
+
+    Scalars of money are :class:`~decimal.Decimal`; frames keep integer cents in
+    ``*_cents`` columns. ``client_table`` has one row per client (largest window
+    revenue first) for the web app to store, join and filter by ``abc_class``,
+    ``rfm_segment`` or ``status``.
+    """
+
+    as_of: dt.date
+    window: Window
+    previous_window: Window
+    clients: ClientCounts
+    revenue: Revenue
+    abc: Abc
+    rfm: Rfm
+    concentration: Concentration
+    recurrence: Recurrence
+    retention: Retention
+    average_ticket: Ticket
+    new_clients: NewClients
+    monthly: MonthlyStatistics
+    cohorts: pl.DataFrame
+    sources: Mapping[str, pl.DataFrame]
+    breakdowns: Mapping[str, pl.DataFrame]
+    client_table: pl.DataFrame
+    product_mix: ProductMix | None
+    new_products: NewProducts | None
+    attention: Attention | None
+    margin: Margin | None
+    risk: RiskProfitability | None
+    notes: tuple[str, ...]
+
+
+def diagnose(
+    sales: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: dt.date | None = None,
+    activities: pl.DataFrame | pl.LazyFrame | None = None,
+    abc_thresholds: tuple[float, float] = DEFAULT_THRESHOLDS,
+    groupings: Sequence[str] = GROUPINGS,
+    payment_risk: pl.DataFrame | pl.LazyFrame | None = None,
+    cohort_months: int = DEFAULT_COHORTS,
+    concentration_alert: float = ALERT_SHARE,
+) -> Diagnosis:
+    """Return the full diagnosis of a portfolio of sales.
+
+    Parameters
+    ----------
+    sales
+        Sales lines following :data:`~cartera.analytics.frames.SALES` (from
+        :func:`cartera.analytics.io.read_sales` or the database bridge).
+    as_of
+        End of the 12-month window; the latest sale date by default.
+    activities
+        Contacts with clients (``client``, ``date``, ``kind``), for attention vs value.
+    abc_thresholds
+        Cumulative revenue shares closing classes A and B.
+    groupings
+        Columns to break every figure down by, where present.
+    payment_risk
+        One risk band per client (``client``, ``risk``), for risk × profitability.
+    cohort_months
+        How many monthly cohorts the retention matrix shows.
+    concentration_alert
+        Share of the window revenue in one client that raises the alert.
+
+    Returns
+    -------
+    Diagnosis
+    """
+    lines = prepare_sales(sales).filter(
+        pl.col("date").is_not_null() & pl.col("client").is_not_null()
+    )
+    if as_of is None:
+        as_of = latest_date(lines)
+    table, period = client_table(lines, as_of=as_of, groupings=groupings)
+    lines = lines.filter(pl.col("date") <= as_of)
+    flagged = flagged_lines(lines, period)
+    notes: list[str] = []
+
+    sources = sources_queries(flagged)
+    queries: dict[str, pl.LazyFrame] = {
+        "monthly": monthly_lines_query(lines),
+        **{f"source:{k}": q for k, q in sources.items()},
+    }
+    mix_query = product_mix_query(flagged, period)
+    if mix_query is not None:
+        queries["mix"] = mix_query
+    first_day = table["first_purchase"].min()
+    schema = lines.collect_schema()
+    products = new_products_query(lines, period)
+    if products is not None and products[1] and not has_history_before(first_day, period):  # type: ignore[arg-type]
+        notes.append(
+            "new products skipped: no launch dates and under a year of history before the window"
+        )
+        products = None
+    if products is not None:
+        queries["new_products"] = products[0]
+    results = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
+
+    classified = abc_classes(table, abc_thresholds)
+    scored = rfm_scores(classified, as_of)
+    figures = movement(scored)
+    window_cents, previous_cents = figures["revenue_cents"], figures["previous_revenue_cents"]
+    by_invoice = "invoice" in schema
+    if not by_invoice:
+        notes.append("no invoice column: tickets are counted as distinct client-days")
+    if "cost_cents" not in schema:
+        notes.append("no cost column: margin not computed")
+
+    present = [g for g in groupings if g in scored.columns]
+    ordered = [c for c in CLIENT_TABLE_ORDER if c in scored.columns]
+    rest = [c for c in scored.columns if c not in ordered]
+    return Diagnosis(
+        as_of=as_of,
+        window=period.window,
+        previous_window=period.previous,
+        clients=client_counts(figures),
+        revenue=Revenue(
+            to_decimal(window_cents),
+            to_decimal(previous_cents),
+            (window_cents / previous_cents - 1) if previous_cents > 0 else None,
+        ),
+        abc=abc_summary(classified, abc_thresholds),
+        rfm=rfm_summary(scored),
+        concentration=concentration(scored, alert_share=concentration_alert),
+        recurrence=recurrence(figures),
+        retention=retention(figures),
+        average_ticket=average_ticket(figures, by_invoice=by_invoice),
+        new_clients=NewClients(
+            figures["new"],
+            to_decimal(figures["new_revenue_cents"]),
+            ratio(figures["new_revenue_cents"], window_cents) if window_cents > 0 else None,
+        ),
+        monthly=monthly_statistics(results["monthly"], scored, period),
+        cohorts=cohort_retention(scored, period, cohort_months),
+        sources={k: finish_source(results[f"source:{k}"]) for k in sources},
+        breakdowns={g: breakdown(scored, g) for g in present},
+        client_table=scored.select(ordered + rest),
+        product_mix=product_mix(results["mix"], scored) if "mix" in results else None,
+        new_products=(
+            new_products(
+                results["new_products"], inferred=products[1], window_revenue_cents=window_cents
+            )
+            if products is not None
+            else None
+        ),
+        attention=attention(scored, activities, period) if activities is not None else None,
+        margin=margin(scored),
+        risk=risk_profitability(scored, payment_risk) if payment_risk is not None else None,
+        notes=tuple(notes),
+    )
