@@ -7,7 +7,12 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from cartera.analytics.contact_plan import DEFAULT_FREQUENCIES, contact_adherence, contacts_due
+from cartera.analytics.contact_plan import (
+    DEFAULT_FREQUENCIES,
+    attention_by_level,
+    contact_adherence,
+    contacts_due,
+)
 
 D = dt.date
 TODAY = D(2026, 11, 22)
@@ -98,3 +103,14 @@ def test_adherence_compares_contacts_with_the_plan():
     assert rows["a"] == (2, pytest.approx(90 / 14))
     assert rows["d"] == (0, pytest.approx(0.5))
     assert adherence["client"].to_list()[:3] == ["d", "e", "c"]
+
+
+def test_attention_by_level_compares_contact_share_with_revenue_share():
+    # Active clients (revenue > 0): all six. Contacts in the 12 months to 22 Nov 2026:
+    # a 2, b 1, c 1, d 1, f 1 (6 in all). Revenue 1474: A = a + c + f = 1399.
+    attention = attention_by_level(CLIENTS, ACTIVITIES, as_of=TODAY)
+    table = attention.by_class.select("abc_class", "clients", "contacts", "revenue_cents").rows()
+    assert table == [("A", 3, 4, 1399), ("B", 1, 1, 50), ("C", 1, 0, 20), ("D", 1, 1, 5)]
+    shares = dict(attention.by_class.select("abc_class", "attention_index").iter_rows())
+    assert shares["A"] == pytest.approx((4 / 6) / (1399 / 1474))
+    assert shares["D"] == pytest.approx((1 / 6) / (5 / 1474))

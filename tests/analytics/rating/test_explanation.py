@@ -134,3 +134,18 @@ def test_the_long_frame_has_one_row_per_client_and_criterion_and_adds_up(ratings
 def test_explaining_an_unknown_client_is_a_key_error(ratings):
     with pytest.raises(KeyError):
         explain(ratings, "nobody")
+
+
+def test_a_client_with_no_points_and_one_kept_at_zero_say_so():
+    features = pl.DataFrame({"client": ["a", "b"], "x": [0, 0], "late": [0, 90]})
+    policy = RatingPolicy(
+        "p",
+        (
+            Criterion("x", "x", 60, Ramp(0, 100)),
+            Criterion(
+                "late", "late", 40, Ramp(0, 60), effect="penalty", template="{value} days late"
+            ),
+        ),
+    )
+    texts = explanation_texts(rate(features, policy))
+    assert texts["text"].to_list() == ["D: no points", "D: 90 days late −67, kept within 0–100 +67"]

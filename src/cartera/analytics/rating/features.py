@@ -8,6 +8,7 @@ attributes (ideal-client fit, strategic flag, firmographics) are joined when giv
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -42,7 +43,6 @@ MEASURES: Final[dict[str, Measure]] = {
         Measure("margin_pct", "{label} {value}%"),
         Measure("purchase_days", "{label} {value} purchase days"),
         Measure("active_months", "{label} {value} active months"),
-        Measure("invoices", "{label} {value} invoices"),
         Measure("growth_pct", "{label} {value}%"),
         Measure("tenure_days", "{label} {value} days"),
         Measure("tenure_years", "{label} {value} years", decimals=1),
@@ -56,13 +56,26 @@ MEASURES: Final[dict[str, Measure]] = {
 """The features this module can produce, with their explanation templates."""
 
 OPTIONAL_MEASURES: Final[frozenset[str]] = frozenset(
-    {"margin_cents", "margin_pct", "invoices", "days_late", "on_time_share", "icp_fit", "strategic"}
+    {"margin_cents", "margin_pct", "days_late", "on_time_share", "icp_fit", "strategic"}
 )
 """Features that exist only when their data does (costs, invoices, payments, attributes)."""
 
 PAYMENT_COLUMNS: Final[tuple[str, ...]] = ("days_late", "on_time_share")
 
-_LAST_SEEN: Final[tuple[str, ...]] = ("salesperson", "segment", "city", "channel", "source")
+# A bit per month fits an Int64 for windows up to 61 months.
+_MONTH_BITS: Final = 62
+
+
+def _active_months(in_window: pl.Expr, as_of: dt.date, window_days: int) -> pl.Expr:
+    """Return the number of distinct calendar months with a purchase in the window."""
+    month = pl.col("date").dt.year().cast(pl.Int64) * 12 + pl.col("date").dt.month()
+    back = as_of.year * 12 + as_of.month - month
+    if window_days // 28 + 2 > _MONTH_BITS:
+        return pl.when(in_window).then(month).drop_nulls().n_unique()
+    # One bit per month back from as_of, OR-ed per client: a linear pass instead of
+    # hashing dates into a distinct count.
+    bits = pl.when(in_window).then(pl.lit(2, pl.Int64).pow(back)).otherwise(pl.lit(0, pl.Int64))
+    return bits.bitwise_or().bitwise_count_ones().cast(pl.UInt32)
 
 
 def _check_per_client(frame: pl.DataFrame, what: str) -> pl.DataFrame:
@@ -83,6 +96,7 @@ def client_features(
     window_days: int = 365,
     payments: pl.DataFrame | None = None,
     attributes: pl.DataFrame | None = None,
+    last_seen: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Return one row of measures per client who bought up to ``as_of``.
 
@@ -101,8 +115,12 @@ def client_features(
         and/or ``on_time_share`` (0–1), e.g. from :func:`payment_behaviour`.
     attributes
         One row per client with any account attributes: ``icp_fit`` (0–100),
-        ``strategic`` (bool), industry, size, region … Attributes win over the
-        ``salesperson`` / ``segment`` / ``city`` last seen on the sales lines.
+        ``strategic`` (bool), industry, size, region … An attribute wins over the
+        same column in ``last_seen``.
+    last_seen
+        Sales columns whose latest known value per client is kept (``salesperson``,
+        ``segment``, ``city`` …); each costs a little time, so by default only the
+        salesperson, when the sales have one.
 
     Returns
     -------
@@ -110,8 +128,8 @@ def client_features(
         ``client``; ``revenue_cents`` and ``revenue_previous_cents``;
         ``revenue_percentile`` (0–100, share of the other clients with strictly less
         revenue); ``margin_cents`` and ``margin_pct`` (over lines that have a cost, when
-        ``cost_cents`` is present); ``purchase_days``, ``active_months`` and
-        ``invoices`` in the window; ``growth_pct`` (null without previous revenue);
+        ``cost_cents`` is present); ``purchase_days`` and ``active_months`` in the
+        window; ``growth_pct`` (null without previous revenue);
         ``first_purchase``, ``last_purchase``, ``tenure_days``, ``tenure_years``,
         ``days_since_last``; the last ``salesperson`` / ``segment`` / ``city`` /
         ``channel`` / ``source`` seen; then the payment and attribute columns.
@@ -127,34 +145,35 @@ def client_features(
     amount = pl.col("amount_cents")
 
     aggregations = [
-        amount.filter(in_window).sum().alias("revenue_cents"),
-        amount.filter(in_previous).sum().alias("revenue_previous_cents"),
+        pl.when(in_window).then(amount).otherwise(0).sum().alias("revenue_cents"),
+        pl.when(in_previous).then(amount).otherwise(0).sum().alias("revenue_previous_cents"),
         pl.col("date").filter(in_window).n_unique().alias("purchase_days"),
-        pl.col("date").filter(in_window).dt.month_start().n_unique().alias("active_months"),
+        _active_months(in_window, as_of, window_days).alias("active_months"),
         pl.col("date").min().alias("first_purchase"),
         pl.col("date").max().alias("last_purchase"),
     ]
     if "cost_cents" in schema:
         costed = in_window & pl.col("cost_cents").is_not_null()
         aggregations += [
-            amount.filter(costed).sum().alias("_costed_revenue"),
-            pl.col("cost_cents").filter(costed).sum().alias("_cost"),
+            pl.when(costed).then(amount).otherwise(0).sum().alias("_costed_revenue"),
+            pl.when(costed).then(pl.col("cost_cents")).otherwise(0).sum().alias("_cost"),
             costed.any().alias("_has_cost"),
         ]
-    if "invoice" in schema:
-        aggregations.append(
-            pl.col("invoice").filter(in_window).drop_nulls().n_unique().alias("invoices")
-        )
     attribute_columns = set(attributes.columns) if attributes is not None else set()
-    last_seen = [c for c in _LAST_SEEN if c in schema and c not in attribute_columns]
-    aggregations += [
-        pl.col(c)
-        .filter(pl.col(c).is_not_null())
-        .top_k_by(pl.col("date").filter(pl.col(c).is_not_null()), 1)
-        .first()
-        .alias(c)
-        for c in last_seen
-    ]
+    if last_seen is None:
+        last_seen = [c for c in ("salesperson",) if c in schema]
+    for column in last_seen:
+        if column not in schema:
+            raise FrameError(
+                f"sales: no column {column!r} to take the last value of", column=column
+            )
+        if column in attribute_columns:
+            continue
+        known = pl.col(column).is_not_null()
+        latest = pl.col("date").filter(known).arg_max()
+        aggregations.append(
+            pl.col(column).filter(known).get(latest, null_on_oob=True).alias(column)
+        )
 
     revenue, previous = pl.col("revenue_cents"), pl.col("revenue_previous_cents")
     others = pl.len() - 1
