@@ -4,7 +4,8 @@ Each rating level has a target contact frequency (by default A every 14 days, B 
 C 90, D 180). A client is due when its last contact is that old, or on its next-action
 date if one is set and falls earlier. Each salesperson's list is ranked by value at
 stake, so the big clients are not the ones left waiting (S2.3). Adherence compares the
-contacts actually made with the plan, client by client.
+contacts actually made with the plan, client by client, and attention by rating level
+(contact share against revenue share) reuses the diagnosis's attention.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Final
 
 import polars as pl
 
+from cartera.analytics.diagnosis import Attention, attention, period_for
 from cartera.analytics.frames import FrameError, prepare_activities
 
 DEFAULT_FREQUENCIES: Final[Mapping[str, int]] = {"A": 14, "B": 30, "C": 90, "D": 180}
@@ -225,3 +227,42 @@ def contact_adherence(
         .sort(["adherence", "client"])
         .collect()
     )
+
+
+def attention_by_level(
+    clients: pl.DataFrame,
+    activities: pl.DataFrame | pl.LazyFrame,
+    *,
+    as_of: dt.date,
+    value: str = "revenue_cents",
+) -> Attention:
+    """Return attention against value (S2.3) by rating level rather than by ABC class.
+
+    A thin adapter over :func:`cartera.analytics.diagnosis.attention`: each level takes
+    the place of a class, so ``by_class`` compares the share of contacts each level gets
+    in the 12 months ending on ``as_of`` with its share of ``value``. Clients with no
+    positive value are left out, as inactive clients are there. The over-served and
+    neglected lists of that function concern the levels labelled ``"C"`` and ``"A"``.
+
+    Parameters
+    ----------
+    clients
+        ``client``, ``level`` and the ``value`` column (revenue in the window, as in
+        :func:`cartera.analytics.rating.client_features`).
+    activities
+        Contacts made (:data:`cartera.analytics.frames.ACTIVITIES`).
+    as_of
+        Last day of the window.
+    value
+        Column of ``clients`` holding the value in the window, in cents.
+    """
+    for column in ("client", "level", value):
+        if column not in clients.columns:
+            raise FrameError(f"clients: missing required column {column}", column=column)
+    classified = clients.select(
+        pl.col("client").cast(pl.String),
+        pl.col("level").cast(pl.String).alias("abc_class"),
+        pl.col(value).fill_null(0).alias("window_revenue_cents"),
+        (pl.col(value).fill_null(0) > 0).alias("active"),
+    )
+    return attention(classified, activities, period_for(as_of))
