@@ -1,0 +1,134 @@
+"""The column contract of the invoices and payments frames that receivables accept.
+
+Kept beside the receivables code rather than in :mod:`cartera.analytics.frames` so that
+the sales contract there stays the one owner's; the money and error conventions are the
+same (``*_cents`` columns in ``Int64``, :class:`~cartera.analytics.frames.FrameError`).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from cartera.analytics.frames import MONEY, Column, FrameError, to_cents
+
+INVOICES: Final[tuple[Column, ...]] = (
+    Column("invoice", pl.String, True, "invoice or credit-note number, unique"),
+    Column("client", pl.String, True, "client code"),
+    Column("date", pl.Date, True, "issue date"),
+    Column("due_date", pl.Date, True, "due date (issue date plus the payment terms)"),
+    Column("amount_cents", MONEY, True, "amount owed in cents; negative: a credit note"),
+    Column("applies_to", pl.String, False, "for a credit note: the invoice it corrects"),
+    Column("salesperson", pl.String, False, "salesperson of the sale"),
+    Column("segment", pl.String, False, "client segment (S1.6)"),
+    Column("abc", pl.String, False, "ABC (or margin) class of the client (S3.7)"),
+)
+"""Invoices and credit notes, one row each."""
+
+PAYMENTS: Final[tuple[Column, ...]] = (
+    Column("payment", pl.String, True, "payment reference, unique"),
+    Column("client", pl.String, True, "client code"),
+    Column("date", pl.Date, True, "date the money was received"),
+    Column("amount_cents", MONEY, True, "amount received in cents, positive"),
+    Column("invoice", pl.String, False, "invoice the payment is for (explicit allocation)"),
+)
+"""Money received, one row per payment."""
+
+GROUPS: Final[tuple[str, ...]] = ("client", "salesperson", "segment", "abc")
+"""Columns an ageing or a provision can be totalled by."""
+
+
+def _conform(frame: pl.LazyFrame, contract: tuple[Column, ...], what: str) -> pl.LazyFrame:
+    schema = frame.collect_schema()
+    if "amount_cents" not in schema and "amount" in schema:
+        frame = frame.with_columns(to_cents(pl.col("amount")).alias("amount_cents")).drop("amount")
+        schema = frame.collect_schema()
+    missing = [c.name for c in contract if c.required and c.name not in schema]
+    if missing:
+        raise FrameError(
+            f"{what}: missing required column(s) {', '.join(missing)}; "
+            f"expected {', '.join(c.name for c in contract if c.required)}",
+            column=missing[0],
+        )
+    casts: list[pl.Expr] = []
+    for column in contract:
+        if column.name not in schema or schema[column.name] == column.dtype:
+            continue
+        if column.dtype == pl.Date and schema[column.name] == pl.String:
+            casts.append(pl.col(column.name).str.to_date(strict=True))
+        else:
+            casts.append(pl.col(column.name).cast(column.dtype, strict=True))
+    return frame.with_columns(casts) if casts else frame
+
+
+def prepare_invoices(invoices: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Return ``invoices`` as a lazy frame that follows :data:`INVOICES`.
+
+    An ``amount`` column in currency units is converted to ``amount_cents``; other
+    contract columns are cast to their dtype; columns outside the contract are kept.
+
+    Raises
+    ------
+    FrameError
+        When a required column is missing.
+    """
+    return _conform(invoices.lazy(), INVOICES, "invoices")
+
+
+def prepare_payments(payments: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Return ``payments`` as a lazy frame that follows :data:`PAYMENTS`.
+
+    Raises
+    ------
+    FrameError
+        When a required column is missing.
+    """
+    return _conform(payments.lazy(), PAYMENTS, "payments")
+
+
+def check_invoices(invoices: pl.LazyFrame) -> None:
+    """Raise :class:`FrameError` unless invoice numbers are unique and fields are filled.
+
+    One pass over the frame; meant for data read from files, where the database
+    constraints that guarantee these facts do not exist.
+    """
+    facts = invoices.select(
+        (pl.len() - pl.col("invoice").n_unique()).alias("duplicates"),
+        pl.col("invoice").filter(pl.col("invoice").is_duplicated()).first().alias("duplicate"),
+        *(pl.col(c).null_count().alias(c) for c in ("invoice", "client", "date", "due_date")),
+        pl.col("amount_cents").null_count().alias("amount_cents"),
+    ).collect()
+    row = facts.row(0, named=True)
+    if row["duplicates"]:
+        raise FrameError(
+            f"invoices: invoice {row['duplicate']!r} appears more than once", column="invoice"
+        )
+    for column in ("invoice", "client", "date", "due_date", "amount_cents"):
+        if row[column]:
+            raise FrameError(f"invoices: {row[column]} empty value(s) in {column}", column=column)
+
+
+def check_payments(payments: pl.LazyFrame) -> None:
+    """Raise :class:`FrameError` unless payments are positive, unique and filled."""
+    facts = payments.select(
+        (pl.len() - pl.col("payment").n_unique()).alias("duplicates"),
+        pl.col("payment").filter(pl.col("payment").is_duplicated()).first().alias("duplicate"),
+        pl.col("payment").filter(pl.col("amount_cents") <= 0).first().alias("not_positive"),
+        *(pl.col(c).null_count().alias(c) for c in ("payment", "client", "date", "amount_cents")),
+    ).collect()
+    row = facts.row(0, named=True)
+    if row["duplicates"]:
+        raise FrameError(
+            f"payments: payment {row['duplicate']!r} appears more than once", column="payment"
+        )
+    if row["not_positive"] is not None:
+        # A refund is not money received: it raises what the client owes, so it belongs
+        # on the invoices side as a positive line; a reversal removes the payment.
+        raise FrameError(
+            f"payments: payment {row['not_positive']!r} is not a positive amount",
+            column="amount_cents",
+        )
+    for column in ("payment", "client", "date", "amount_cents"):
+        if row[column]:
+            raise FrameError(f"payments: {row[column]} empty value(s) in {column}", column=column)
