@@ -133,21 +133,21 @@ class Condition:
         value = self.value
         match self.op:
             case "eq":
-                return column == value
+                return column.eq(value)
             case "ne":
-                return column != value
+                return column.ne(value)
             case "in":
                 return pl.when(column.is_null()).then(None).otherwise(column.is_in(list(value)))
             case "not_in":
                 return pl.when(column.is_null()).then(None).otherwise(~column.is_in(list(value)))
             case "gt":
-                return column > value
+                return column.gt(value)
             case "gte":
-                return column >= value
+                return column.ge(value)
             case "lt":
-                return column < value
+                return column.lt(value)
             case "lte":
-                return column <= value
+                return column.le(value)
             case "between":
                 return column.is_between(value[0], value[1], closed="both")
             case "true":

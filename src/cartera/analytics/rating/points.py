@@ -46,4 +46,5 @@ def whole_points(raw: npt.ArrayLike) -> npt.NDArray[np.int64]:
     order = np.argsort(-(values - floors), axis=1, kind="stable")
     position = np.empty_like(order)
     np.put_along_axis(position, order, np.broadcast_to(np.arange(columns), (rows, columns)), 1)
-    return floors.astype(np.int64) + (position < missing[:, None])
+    result: npt.NDArray[np.int64] = floors.astype(np.int64) + (position < missing[:, None])
+    return result

@@ -171,12 +171,10 @@ class Steps:
 
     def fraction(self, value: pl.Expr) -> pl.Expr:
         """Return the fraction earned by ``value`` (null where the value is null)."""
-        highest_first = reversed(self.steps)
-        threshold, share = next(highest_first)
-        chain = pl.when(value >= threshold).then(pl.lit(share))
-        for threshold, share in highest_first:
-            chain = chain.when(value >= threshold).then(pl.lit(share))
-        return pl.when(value.is_null()).then(None).otherwise(chain.otherwise(self.below))
+        # The first threshold reached, from the highest down; below them all, ``below``.
+        reached = [pl.when(value >= t).then(pl.lit(f)) for t, f in reversed(self.steps)]
+        earned = pl.coalesce(*reached, pl.lit(self.below))
+        return pl.when(value.is_null()).then(None).otherwise(earned)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule as plain data."""
@@ -367,10 +365,11 @@ class Levels:
 
     def rank(self, score: pl.Expr) -> pl.Expr:
         """Return the 1-based position of the level of ``score`` (1 is the best)."""
-        chain = pl.when(score >= self.levels[0].min_score).then(pl.lit(1, pl.Int32))
-        for position, level in enumerate(self.levels[1:], start=2):
-            chain = chain.when(score >= level.min_score).then(pl.lit(position, pl.Int32))
-        return chain.otherwise(pl.lit(len(self.levels), pl.Int32))
+        reached = [
+            pl.when(score >= level.min_score).then(pl.lit(position, pl.Int32))
+            for position, level in enumerate(self.levels, start=1)
+        ]
+        return pl.coalesce(*reached, pl.lit(len(self.levels), pl.Int32))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scale as plain data."""
