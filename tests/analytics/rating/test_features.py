@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from cartera.analytics.frames import FrameError
-from cartera.analytics.rating import client_features, payment_behaviour
+from cartera.analytics.rating import client_features
 
 D = dt.date
 AS_OF = D(2025, 12, 31)
@@ -94,19 +94,16 @@ def test_a_client_twice_in_payments_is_refused(sales):
         )
 
 
-def test_payment_behaviour_weighs_days_late_by_amount():
-    receivables = pl.DataFrame(
+def test_the_receivables_behaviour_frame_is_accepted_as_it_is(sales):
+    behaviour = pl.DataFrame(
         {
-            "client": ["a", "a", "b", "b"],
-            "due_date": [D(2025, 1, 1), D(2025, 2, 1), D(2025, 1, 1), D(2026, 5, 1)],
-            "paid_date": [D(2025, 1, 11), D(2025, 1, 20), None, None],
-            "amount": [100.0, 300.0, 50.0, 10.0],
+            "client": ["a", "b"],
+            "invoices": [3, 1],
+            "avg_days_late": [12.5, None],
+            "share_on_time": [0.25, None],
         }
     )
-    behaviour = payment_behaviour(receivables, as_of=D(2025, 1, 31))
-    # a: 10 days late on 100, early on 300 -> 1000 / 400 = 2.5 days; 300 of 400 on time.
-    # b: open since Jan 1 -> 30 days late at Jan 31; the May invoice is not due yet.
-    assert behaviour.to_dicts() == [
-        {"client": "a", "days_late": 2.5, "on_time_share": 0.75},
-        {"client": "b", "days_late": 30.0, "on_time_share": 0.0},
-    ]
+    features = client_features(sales, as_of=AS_OF, payments=behaviour).sort("client")
+    assert features["days_late"].to_list() == [12.5, None, None]
+    assert features["on_time_share"].to_list() == [0.25, None, None]
+    assert "invoices" not in features.columns

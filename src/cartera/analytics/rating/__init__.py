@@ -17,7 +17,7 @@ from cartera.analytics.rating.explanation import (
     explanation_frame,
     explanation_texts,
 )
-from cartera.analytics.rating.features import MEASURES, client_features, payment_behaviour
+from cartera.analytics.rating.features import MEASURES, client_features
 from cartera.analytics.rating.policy import (
     ABCD,
     ONE_TO_TEN,
@@ -61,7 +61,6 @@ __all__ = [
     "explanation_frame",
     "explanation_texts",
     "level_changes",
-    "payment_behaviour",
     "propose_assignment",
     "rate",
     "salesperson_quality",

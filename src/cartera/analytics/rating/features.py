@@ -14,7 +14,7 @@ from typing import Final
 
 import polars as pl
 
-from cartera.analytics.frames import FrameError, prepare_sales, to_cents
+from cartera.analytics.frames import FrameError, prepare_sales
 
 DAYS_PER_YEAR: Final = 365.25
 
@@ -61,6 +61,12 @@ OPTIONAL_MEASURES: Final[frozenset[str]] = frozenset(
 """Features that exist only when their data does (costs, invoices, payments, attributes)."""
 
 PAYMENT_COLUMNS: Final[tuple[str, ...]] = ("days_late", "on_time_share")
+
+RECEIVABLES_NAMES: Final[dict[str, str]] = {
+    "avg_days_late": "days_late",
+    "share_on_time": "on_time_share",
+}
+"""Columns of :func:`cartera.analytics.receivables.payment_behaviour` and their names here."""
 
 # A bit per month fits an Int64 for windows up to 61 months.
 _MONTH_BITS: Final = 62
@@ -112,7 +118,9 @@ def client_features(
         the window of the same length just before.
     payments
         One row per client with ``days_late`` (average days paid after the due date)
-        and/or ``on_time_share`` (0–1), e.g. from :func:`payment_behaviour`.
+        and/or ``on_time_share`` (0–1); the output of
+        :func:`cartera.analytics.receivables.payment_behaviour` is accepted as it is
+        (its ``avg_days_late`` and ``share_on_time``).
     attributes
         One row per client with any account attributes: ``icp_fit`` (0–100),
         ``strategic`` (bool), industry, size, region … An attribute wins over the
@@ -215,6 +223,13 @@ def client_features(
 
 def _join_payments(features: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFrame:
     payments = _check_per_client(payments, "payments")
+    # Accept the output of cartera.analytics.receivables.payment_behaviour as it is.
+    aliases = {
+        old: new
+        for old, new in RECEIVABLES_NAMES.items()
+        if old in payments.columns and new not in payments.columns
+    }
+    payments = payments.rename(aliases)
     present = [c for c in PAYMENT_COLUMNS if c in payments.columns]
     if not present:
         raise FrameError(
@@ -238,54 +253,3 @@ def _join_attributes(features: pl.DataFrame, attributes: pl.DataFrame) -> pl.Dat
     if "strategic" in attributes.columns:
         casts.append(pl.col("strategic").cast(pl.Boolean))
     return features.join(attributes.with_columns(casts), on="client", how="left")
-
-
-def payment_behaviour(
-    receivables: pl.DataFrame | pl.LazyFrame, *, as_of: dt.date, grace_days: int = 0
-) -> pl.DataFrame:
-    """Return ``days_late`` and ``on_time_share`` per client from invoice-level receivables.
-
-    Parameters
-    ----------
-    receivables
-        One row per invoice: ``client``, ``due_date`` (Date), ``paid_date`` (Date, null
-        while open) and ``amount_cents`` (or ``amount`` in currency units).
-    as_of
-        Invoices neither due nor paid by this day are left out; an invoice open at this
-        day counts as late by its days past due.
-    grace_days
-        Days after the due date still counted as on time.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``client``, ``days_late`` (amount-weighted mean of days after the due date,
-        early payments counting as 0) and ``on_time_share`` (share of the amount paid
-        within the grace period).
-    """
-    frame = receivables.lazy()
-    schema = frame.collect_schema()
-    if "amount_cents" not in schema and "amount" in schema:
-        frame = frame.with_columns(to_cents(pl.col("amount")).alias("amount_cents"))
-    for column in ("client", "due_date", "paid_date", "amount_cents"):
-        if column not in frame.collect_schema():
-            raise FrameError(f"receivables: missing required column {column}", column=column)
-    # Seen from as_of: a payment after it has not happened yet.
-    paid = pl.when(pl.col("paid_date") <= as_of).then(pl.col("paid_date"))
-    settled = paid.fill_null(pl.lit(as_of))
-    late = (settled - pl.col("due_date")).dt.total_days().clip(lower_bound=0)
-    weight = pl.col("amount_cents").cast(pl.Float64)
-    return (
-        frame.filter((pl.col("due_date") <= as_of) | (pl.col("paid_date") <= as_of))
-        .with_columns(late.alias("_late"))
-        .group_by("client")
-        .agg(
-            ((pl.col("_late") * weight).sum() / weight.sum()).alias("days_late"),
-            ((pl.col("_late") <= grace_days).cast(pl.Float64) * weight)
-            .sum()
-            .truediv(weight.sum())
-            .alias("on_time_share"),
-        )
-        .sort("client")
-        .collect()
-    )
