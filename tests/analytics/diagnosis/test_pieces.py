@@ -111,3 +111,12 @@ def test_the_client_table_can_be_joined_and_filtered_by_class_and_segment():
         "f_score",
         "m_score",
     }
+
+
+def test_a_client_exactly_on_the_threshold_is_decided_exactly():
+    # Before the second client the share is exactly 0.80 (Polars' own division gives
+    # 0.7999999999999999 through the reciprocal); "below 80 %" is false, so it is B.
+    sales = _sales([("X", D(2025, 5, 1), 200000), ("Y", D(2025, 5, 1), 30000)])
+    sales = pl.concat([sales, _sales([("Z", D(2025, 5, 1), 20000)])])
+    table = diagnose(sales).client_table
+    assert table.select("client", "abc_class").rows() == [("X", "A"), ("Y", "B"), ("Z", "B")]

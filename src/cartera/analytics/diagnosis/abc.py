@@ -8,7 +8,7 @@ from typing import Final
 
 import polars as pl
 
-from cartera.analytics.diagnosis._numbers import ratio, to_decimal
+from cartera.analytics.diagnosis._numbers import below_share, ratio, to_decimal
 
 DEFAULT_THRESHOLDS: Final = (0.80, 0.95)
 CLASSES: Final = ("A", "B", "C")
@@ -80,15 +80,15 @@ def abc_classes(
     revenue = pl.when(pl.col("active")).then(pl.col("window_revenue_cents")).otherwise(0)
     total = revenue.sum()
     cumulative = revenue.cum_sum()
-    before = (cumulative - revenue) / total
+    before = cumulative - revenue
     label = (
         pl.when(~pl.col("active"))
         .then(None)
         .when(total <= 0)
         .then(pl.lit("C"))
-        .when(before < a)
+        .when(below_share(before, total, a))
         .then(pl.lit("A"))
-        .when(before < b)
+        .when(below_share(before, total, b))
         .then(pl.lit("B"))
         .otherwise(pl.lit("C"))
     )

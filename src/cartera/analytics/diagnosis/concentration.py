@@ -7,6 +7,8 @@ from typing import Final
 
 import polars as pl
 
+from cartera.analytics.diagnosis._numbers import below_share
+
 ALERT_SHARE: Final = 0.25
 """One client with this share of the window revenue makes the company vulnerable (S4.4)."""
 
@@ -78,12 +80,10 @@ def concentration(classified: pl.DataFrame, *, alert_share: float = ALERT_SHARE)
     total = active["window_revenue_cents"].clip(lower_bound=0).sum()
     over: tuple[tuple[str, float], ...] = ()
     if total > 0:
+        revenue = pl.col("window_revenue_cents").clip(lower_bound=0)
         big = (
-            active.select(
-                pl.col("client").cast(pl.String),
-                (pl.col("window_revenue_cents").clip(lower_bound=0) / total).alias("share"),
-            )
-            .filter(pl.col("share") >= alert_share)
+            active.filter(~below_share(revenue, total, alert_share))
+            .select(pl.col("client").cast(pl.String), (revenue / total).alias("share"))
             .sort(["share", "client"], descending=[True, False])
         )
         over = tuple((str(c), float(s)) for c, s in big.iter_rows())

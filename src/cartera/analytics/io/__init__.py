@@ -12,6 +12,7 @@ The building blocks, each usable alone:
 - :mod:`~cartera.analytics.io.errors`: :class:`ReadError` with located :class:`Problem` s.
 """
 
+from cartera.analytics.io.activities import ACTIVITIES_VOCABULARY, read_activities
 from cartera.analytics.io.columns import (
     ColumnFormat,
     ColumnSpec,
@@ -33,6 +34,7 @@ from cartera.analytics.io.sales import SALES_VOCABULARY, SalesFile, read_sales, 
 from cartera.analytics.io.tables import RawTable, open_table, sniff_delimiter, sniff_encoding
 
 __all__ = [
+    "ACTIVITIES_VOCABULARY",
     "SALES_VOCABULARY",
     "ColumnFormat",
     "ColumnSpec",
@@ -52,6 +54,7 @@ __all__ = [
     "open_table",
     "parse_cents",
     "parse_number",
+    "read_activities",
     "read_sales",
     "recognise_headers",
     "sales_from_table",
