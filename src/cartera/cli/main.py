@@ -20,7 +20,9 @@ app = typer.Typer(
 def _register_commands() -> None:
     # Imported here so that `cartera --help` does not pay for every module at import.
     # Each command module adds its commands: `from cartera.cli import x; x.register(app)`.
-    return None
+    from cartera.cli import analyze
+
+    analyze.register(app)
 
 
 def main() -> None:
