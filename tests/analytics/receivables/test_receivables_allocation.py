@@ -43,9 +43,10 @@ def _pay(rows):
 
 
 def _applied(allocation):
+    ordered = allocation.applications.sort("client", "invoice", "applied_on", "source")
     return [
         (r["invoice"], r["source"], r["amount_cents"], r["applied_on"], r["explicit"])
-        for r in allocation.applications.iter_rows(named=True)
+        for r in ordered.iter_rows(named=True)
     ]
 
 
