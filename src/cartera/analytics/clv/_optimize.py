@@ -53,6 +53,37 @@ def _hessian(objective: Objective, point: FloatArray) -> FloatArray:
     return (hessian + hessian.T) / 2
 
 
+_DRIFT = 9.0
+"""A log-parameter beyond ±9 (about 1.2e-4 to 8100 in rescaled time) when the optimiser
+stalls is taken as running away rather than converging slowly."""
+
+
+def _refuse_limits(
+    point: FloatArray,
+    names: Sequence[str],
+    meanings: Mapping[str, str],
+    model: str,
+    *,
+    drifting: bool,
+) -> None:
+    """Raise ConvergenceError naming the parameters that run to a limit, if any do."""
+    reach = _DRIFT if drifting else LOG_BOUND - 0.5
+    running = [n for n, v in zip(names, point, strict=True) if abs(v) > reach]
+    if not running:
+        return
+    what = "; ".join(f"{n}: {meanings[n]}" for n in running)
+    subject = (
+        f"{running[0]} goes to a limit"
+        if len(running) == 1
+        else (f"{', '.join(running)} go to their limits")
+    )
+    raise ConvergenceError(
+        f"{model}: the likelihood keeps rising as {subject}, so the data do not determine "
+        f"the model ({what}). Check that frequency, recency and T share one time unit, use "
+        "a longer calibration period or more clients, or try the other model."
+    )
+
+
 def maximize(
     objective: Objective,
     start: Sequence[float],
@@ -109,15 +140,7 @@ def _maximize(
         options={"maxiter": 2000, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 20},
     )
     point = np.asarray(result.x, dtype=np.float64)
-    at_limit = [n for n, v in zip(names, point, strict=True) if abs(v) > LOG_BOUND - 0.5]
-    if at_limit:
-        details = "; ".join(f"{n} {meanings[n]}" for n in at_limit)
-        raise ConvergenceError(
-            f"{model}: the likelihood keeps rising as {', '.join(at_limit)} run(s) to a limit, "
-            f"so the data do not determine them ({details}). Check the summary (frequency, "
-            "recency and T in one time unit), use a longer calibration period, or use the "
-            "other model."
-        )
+    _refuse_limits(point, names, meanings, model, drifting=not result.success)
     value, gradient = objective(point)
     hessian = _hessian(objective, point)
     # A few Newton steps on the analytic gradient take L-BFGS-B's answer to the optimum's
@@ -137,6 +160,7 @@ def _maximize(
             break
         point, value, gradient = candidate, new_value, new_gradient
     if not np.isfinite(value) or np.max(np.abs(gradient)) > _GRADIENT_TOLERANCE:
+        _refuse_limits(point, names, meanings, model, drifting=True)
         raise ConvergenceError(
             f"{model}: the fit stopped before reaching an optimum "
             f"({result.message}; largest gradient {np.max(np.abs(gradient)):.2g}). "

@@ -190,6 +190,8 @@ class PurchaseModel:
             raise ClvInputError(f"{cls.title}: parameters must be positive numbers: {params}")
         model = cls()
         model._set(np.log(values), None)
+        # Keep the given figures exactly rather than exp(log(value)).
+        model.params_ = dict(zip(model.names, values.tolist(), strict=True))
         return model
 
     def with_log_params(self, log_params: FloatArray) -> Self:

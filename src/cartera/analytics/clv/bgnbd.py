@@ -136,10 +136,10 @@ class BetaGeo(PurchaseModel):
     time_params: ClassVar[frozenset[str]] = frozenset({"alpha"})
     meanings: ClassVar = MappingProxyType(
         {
-            "r": "(purchase rates look the same for every client)",
-            "alpha": "(purchase rates look the same for every client)",
-            "a": "(the data show no sign of clients dropping out)",
-            "b": "(dropout probabilities look the same for every client)",
+            "r": "purchase rates look the same for every client",
+            "alpha": "purchase rates look the same for every client",
+            "a": "the data show no sign of clients dropping out",
+            "b": "dropout probabilities look the same for every client",
         }
     )
     title: ClassVar[str] = "BG/NBD"

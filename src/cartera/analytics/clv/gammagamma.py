@@ -39,9 +39,9 @@ from cartera.analytics.clv.errors import ClvInputError, ConvergenceError, NotFit
 _NAMES = ("p", "q", "gamma")
 _MEANINGS = MappingProxyType(
     {
-        "p": "(the spread of a client's purchase values cannot be told apart from zero)",
-        "q": "(mean spend looks the same for every client)",
-        "gamma": "(mean spend looks the same for every client)",
+        "p": "the spread of a client's purchase values cannot be told apart from zero",
+        "q": "mean spend looks the same for every client",
+        "gamma": "mean spend looks the same for every client",
     }
 )
 
@@ -203,6 +203,8 @@ class GammaGamma:
             raise ClvInputError(f"Gamma-Gamma: parameters must be positive numbers: {params}")
         model = cls()
         model._set(np.log(values), None)
+        # Keep the given figures exactly rather than exp(log(value)).
+        model.params_ = dict(zip(model.names, values.tolist(), strict=True))
         return model
 
     def with_log_params(self, log_params: FloatArray) -> Self:

@@ -156,10 +156,10 @@ class ParetoNBD(PurchaseModel):
     time_params: ClassVar[frozenset[str]] = frozenset({"alpha", "beta"})
     meanings: ClassVar = MappingProxyType(
         {
-            "r": "(purchase rates look the same for every client)",
-            "alpha": "(purchase rates look the same for every client)",
-            "s": "(dropout rates look the same for every client, or there is no dropout)",
-            "beta": "(the data show no sign of clients dropping out)",
+            "r": "purchase rates look the same for every client",
+            "alpha": "purchase rates look the same for every client",
+            "s": "dropout rates look the same for every client, or there is no dropout",
+            "beta": "the data show no sign of clients dropping out",
         }
     )
     title: ClassVar[str] = "Pareto/NBD"

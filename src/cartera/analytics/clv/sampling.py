@@ -27,9 +27,11 @@ def _ages(size: int, T: ArrayInput) -> FloatArray:
 def _grid(
     last: FloatArray, count: FloatArray, ages: FloatArray, resolution: float
 ) -> tuple[FloatArray, FloatArray]:
-    # Purchases are seen on the day they happen: times are rounded up to the grid.
+    # Dated sales measure recency as whole days between the first and the last purchase
+    # day, which rounds the continuous gap to the nearest day on average (rounding up
+    # would bias recency, and with it r and alpha, by half a day).
     grid_T = np.round(ages / resolution) * resolution
-    grid_last = np.minimum(np.ceil(last / resolution - 1e-9) * resolution, grid_T)
+    grid_last = np.minimum(np.round(last / resolution) * resolution, grid_T)
     return np.where(count > 0, grid_last, 0.0), grid_T
 
 
@@ -57,8 +59,8 @@ def sample_bgnbd(
     seed
         Seed or generator, for reproducible draws.
     resolution
-        If given, purchase times are observed on a grid of this step (rounded up), as
-        sales dated by day are.
+        If given, times are observed on a grid of this step (rounded to the nearest), as
+        sales dated by day are; this makes the summary compress well.
 
     Returns
     -------
