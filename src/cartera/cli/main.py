@@ -20,8 +20,9 @@ app = typer.Typer(
 def _register_commands() -> None:
     # Imported here so that `cartera --help` does not pay for every module at import.
     # Each command module adds its commands: `from cartera.cli import x; x.register(app)`.
-    from cartera.cli import analyze
+    from cartera.cli import admin_commands, analyze
 
+    admin_commands.register(app)
     analyze.register(app)
 
 

@@ -1,0 +1,1 @@
+"""The demo portfolio: ``cartera demo`` and the first ``make run``."""

@@ -1,0 +1,121 @@
+"""Write a generated demo portfolio into the database, fast and in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+
+from cartera.activities.models import Activity
+from cartera.catalog.models import Product
+from cartera.clients.models import Account, Contact, OwnershipPeriod
+from cartera.common.bulk import (
+    bulk_insert,
+    bulk_load_session,
+    deferred_indexes,
+    reset_sequences,
+)
+from cartera.common.models import CompanySettings
+from cartera.demo.generate import DEFAULT_PASSWORD, DemoData, Login
+from cartera.goals.models import Goal
+from cartera.prospecting.models import Campaign
+from cartera.receivables.models import Payment
+from cartera.sales.models import Sale, SaleLine
+from cartera.team.models import Salesperson
+from cartera.users.models import User
+from cartera.users.services import user_create
+
+TABLES: tuple[tuple[str, type[models.Model]], ...] = (
+    ("salespeople", Salesperson),
+    ("campaigns", Campaign),
+    ("products", Product),
+    ("accounts", Account),
+    ("contacts", Contact),
+    ("ownership", OwnershipPeriod),
+    ("sales", Sale),
+    ("lines", SaleLine),
+    ("payments", Payment),
+    ("activities", Activity),
+    ("goals", Goal),
+)
+
+
+class DemoError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoaded:
+    rows: dict[str, int]
+    logins: list[Login]
+    password: str
+
+
+def portfolio_is_empty() -> bool:
+    return not (Account.objects.exists() or Sale.objects.exists() or Salesperson.objects.exists())
+
+
+def _write_tables(data: DemoData, on_table: Callable[[str, int], None] | None) -> dict[str, int]:
+    written: dict[str, int] = {}
+    for name, model in TABLES:
+        written[name] = bulk_insert(model, data.tables[name])
+        if on_table:
+            on_table(name, written[name])
+    return written
+
+
+def load_demo(
+    data: DemoData,
+    *,
+    password: str = DEFAULT_PASSWORD,
+    replace: bool = False,
+    on_table: Callable[[str, int], None] | None = None,
+) -> DemoLoaded:
+    """Write ``data`` into an empty database (or, with ``replace``, over the old portfolio).
+
+    Creates one login per role (admin, manager) and one per active salesperson, all
+    with ``password``.
+    """
+    with bulk_load_session(), transaction.atomic():
+        return _load(data, password=password, replace=replace, on_table=on_table)
+
+
+def _load(
+    data: DemoData,
+    *,
+    password: str,
+    replace: bool,
+    on_table: Callable[[str, int], None] | None,
+) -> DemoLoaded:
+    if not portfolio_is_empty():
+        if not replace:
+            raise DemoError(
+                "The database already holds a portfolio; use --replace to delete it first."
+            )
+        for _name, model in reversed(TABLES):
+            model._default_manager.all().delete()
+        User.objects.filter(username__in=[login.username for login in data.logins]).delete()
+
+    CompanySettings.objects.update_or_create(
+        pk=1, defaults={"name": data.company_name, "currency": "EUR", "default_region": "ES"}
+    )
+    with deferred_indexes(*(model for _name, model in TABLES)):
+        written = _write_tables(data, on_table)
+    reset_sequences(*(model for _name, model in TABLES))
+
+    encoded = make_password(password)  # hashing is slow on purpose: do it once
+    for login in data.logins:
+        first, _, last = login.name.partition(" ")
+        user = user_create(
+            username=login.username,
+            password=password,
+            role=login.role,
+            first_name=first,
+            last_name=last,
+            encoded_password=encoded,
+        )
+        if login.salesperson_id is not None:
+            Salesperson.objects.filter(pk=login.salesperson_id).update(user=user)
+    return DemoLoaded(rows=written, logins=data.logins, password=password)
