@@ -27,7 +27,7 @@ import pandas as pd
 import polars as pl
 
 from bench._common import DATA, best_of, peak_rss_mb, write_result
-from cartera.analytics.receivables import DEFAULT_BUCKETS, ageing
+from cartera.analytics.receivables import DEFAULT_BUCKETS, ageing, allocate
 
 START: Final = dt.date(2023, 1, 1)
 AS_OF: Final = dt.date(2026, 9, 30)
@@ -310,6 +310,9 @@ def _scenario(
     ours_s, ours_cpu, table = _cpu_of_best(lambda: ours(invoices, payments), repeat)
     checked_s, _ = best_of(lambda: ours(invoices, payments, check=True), repeat)
     facts = ageing(invoices, payments, as_of=AS_OF, check=False)
+    # Not the ageing: every application (which payment settled what), which payment
+    # behaviour, solvency and expected collections need. Timed once, for information.
+    matching_s, _ = best_of(lambda: allocate(invoices, payments, as_of=AS_OF, check=False), 1)
 
     db = sqlite_database(invoices, payments, inv_path.with_name(inv_path.stem + ".sqlite3"))
     sql_repeat = repeat if quick else 1
@@ -337,6 +340,7 @@ def _scenario(
             "cartera": round(ours_s, 3),
             "cartera_cpu": round(ours_cpu, 3),
             "cartera_with_input_checks": round(checked_s, 3),
+            "cartera_full_matching_allocate": round(matching_s, 3),
             "sqlite_sql": round(sqlite_s, 3),
             "pandas": round(pandas_s, 3),
         },

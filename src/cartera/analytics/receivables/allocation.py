@@ -53,8 +53,6 @@ _ORDER: Final[dict[str, tuple[str, ...]]] = {
 PAYMENT: Final = "payment"
 CREDIT_NOTE: Final = "credit_note"
 
-_SOURCE_COLUMNS: Final = ("client", "kind", "source", "date", "amount_cents", "target")
-
 
 @dataclass(frozen=True, slots=True)
 class OpenItems:
@@ -162,21 +160,22 @@ def _check_targets(invoices: pl.LazyFrame, payments: pl.LazyFrame) -> None:
         )
 
 
-def _line_ends(frame: pl.LazyFrame, amount: str, order: tuple[str, ...]) -> pl.LazyFrame:
-    """Return ``frame`` sorted per client by ``order``, with ``_end``: the running total.
+def _line_ends(
+    frame: pl.LazyFrame, amount: str, order: tuple[str, ...], group: str = "client"
+) -> pl.LazyFrame:
+    """Return ``frame`` sorted per ``group`` by ``order``, with ``_end``: the running total.
 
-    The running total restarts at each client; a client's items lie end to end on
+    The running total restarts at each group; a group's items lie end to end on
     ``[0, total)`` in ``order``.
     """
-    # Sorting by the integer code of the client is several times faster than by the
-    # string; clients only need to be kept apart, not put in alphabetical order.
-    code = pl.col("client").cast(pl.Categorical).to_physical().alias("_code")
-    running = pl.col(amount).cum_sum()
+    # Sorting by the integer code of the group is several times faster than by the
+    # string; groups only need to be kept apart, not put in alphabetical order.
+    code = pl.col(group).cast(pl.Categorical).to_physical().alias("_code")
     starts = pl.col("_code").ne_missing(pl.col("_code").shift(1))
     return (
         frame.with_columns(code)
         .sort("_code", *order)
-        .with_columns(running.alias("_end"))
+        .with_columns(pl.col(amount).cum_sum().alias("_end"))
         .with_columns(
             pl.col("_end")
             .sub(pl.when(starts).then(pl.col("_end") - pl.col(amount)).forward_fill())
@@ -289,8 +288,8 @@ def _applications(
     named = (
         sources.filter(pl.col("target").is_not_null())
         .join(targets, on="target", how="left")
-        .sort("target", "date", "kind", "source")
-        .with_columns(pl.col("amount_cents").cum_sum().over("target").alias("_cum"))
+        .pipe(_line_ends, "amount_cents", ("date", "kind", "source"), group="target")
+        .rename({"_end": "_cum"})
         .with_columns(
             # min_horizontal skips nulls: a target not issued yet must take nothing.
             pl.when(pl.col("target_cents").is_not_null())
@@ -416,8 +415,9 @@ def _overlay(
             ],
             how="vertical",
         )
-        .unique()
         .sort("_end")
+        # Sorted already: dropping repeats of the previous value is cheaper than hashing.
+        .filter(pl.col("_end").ne_missing(pl.col("_end").shift(1)))
         .with_columns(pl.col("_end").shift(1).alias("_start"))
     )
     return (
