@@ -214,3 +214,19 @@ def test_without_a_payments_invoice_column_everything_goes_oldest_first():
     opened = open_items(invoices(), payments().drop("invoice"), as_of=dt.date(2026, 4, 30))
     # Pool 600 + 100 + 500 = 1 200: F1 1 000, then 200 of F2 (due 17 Mar) before F3.
     assert dict(opened.items.select("invoice", "open_cents").iter_rows())["F2"] == 30_000
+
+
+def test_payment_terms_fill_the_missing_due_dates():
+    # A1 has no due date and 30 days of terms: due 31 Jan, so 10 days overdue on 10 Feb;
+    # A2 keeps its own due date.
+    inv = _inv(
+        [
+            ("A1", "C", D(2026, 1, 1), None, 10_000),
+            ("A2", "C", D(2026, 1, 1), D(2026, 3, 1), 10_000),
+        ]
+    ).with_columns(pl.lit(30).alias("terms_days"))
+    opened = open_items(inv, _pay([]), as_of=D(2026, 2, 10))
+    assert dict(opened.items.select("invoice", "due_date").iter_rows()) == {
+        "A1": D(2026, 1, 31),
+        "A2": D(2026, 3, 1),
+    }

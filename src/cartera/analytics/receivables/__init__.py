@@ -15,8 +15,9 @@ column          dtype  required meaning
 invoice         String yes      invoice or credit-note number, unique
 client          String yes      client code
 date            Date   yes      issue date
-due_date        Date   yes      due date (issue date plus the client's terms)
+due_date        Date   yes      due date (may be empty where ``terms_days`` is given)
 amount_cents    Int64  yes      amount owed; **negative: a credit note**
+terms_days      Int64  no       payment terms: an empty due date is date + terms_days
 applies_to      String no       for a credit note: the invoice it corrects
 salesperson     String no       salesperson of the sale
 segment         String no       client segment (S1.6)

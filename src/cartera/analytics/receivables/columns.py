@@ -17,8 +17,9 @@ INVOICES: Final[tuple[Column, ...]] = (
     Column("invoice", pl.String, True, "invoice or credit-note number, unique"),
     Column("client", pl.String, True, "client code"),
     Column("date", pl.Date, True, "issue date"),
-    Column("due_date", pl.Date, True, "due date (issue date plus the payment terms)"),
+    Column("due_date", pl.Date, True, "due date; may be left empty when terms_days is given"),
     Column("amount_cents", MONEY, True, "amount owed in cents; negative: a credit note"),
+    Column("terms_days", pl.Int64, False, "payment terms: due date = date + terms_days"),
     Column("applies_to", pl.String, False, "for a credit note: the invoice it corrects"),
     Column("salesperson", pl.String, False, "salesperson of the sale"),
     Column("segment", pl.String, False, "client segment (S1.6)"),
@@ -65,15 +66,26 @@ def _conform(frame: pl.LazyFrame, contract: tuple[Column, ...], what: str) -> pl
 def prepare_invoices(invoices: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Return ``invoices`` as a lazy frame that follows :data:`INVOICES`.
 
-    An ``amount`` column in currency units is converted to ``amount_cents``; other
-    contract columns are cast to their dtype; columns outside the contract are kept.
+    An ``amount`` column in currency units is converted to ``amount_cents``; empty or
+    missing due dates are ``date + terms_days`` when a ``terms_days`` column is given;
+    other contract columns are cast to their dtype; columns outside the contract are
+    kept.
 
     Raises
     ------
     FrameError
         When a required column is missing.
     """
-    return _conform(invoices.lazy(), INVOICES, "invoices")
+    frame = invoices.lazy()
+    schema = frame.collect_schema()
+    if "terms_days" in schema:
+        # The client's payment terms fill the due dates the sales did not set.
+        terms = pl.duration(days=pl.col("terms_days").cast(pl.Int64))
+        due = pl.col("date").cast(pl.Date) + terms
+        if "due_date" in schema:
+            due = pl.coalesce(pl.col("due_date").cast(pl.Date), due)
+        frame = frame.with_columns(due.alias("due_date"))
+    return _conform(frame, INVOICES, "invoices")
 
 
 def prepare_payments(payments: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
