@@ -7,10 +7,16 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from receivables_cases import ON_APRIL_30, ON_JUNE_30, ON_MARCH_31, invoices, payments
 
 from cartera.analytics.frames import FrameError
 from cartera.analytics.receivables import Buckets, ageing
+from tests.analytics.receivables.receivables_cases import (
+    ON_APRIL_30,
+    ON_JUNE_30,
+    ON_MARCH_31,
+    invoices,
+    payments,
+)
 
 
 def _totals(aged):

@@ -6,10 +6,15 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from receivables_cases import ON_JUNE_30, ON_MARCH_31, invoices, payments
 
 from cartera.analytics.frames import FrameError
 from cartera.analytics.receivables import allocate, open_items
+from tests.analytics.receivables.receivables_cases import (
+    ON_JUNE_30,
+    ON_MARCH_31,
+    invoices,
+    payments,
+)
 
 D = dt.date
 

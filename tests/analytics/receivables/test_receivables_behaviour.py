@@ -6,7 +6,6 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from receivables_cases import ON_APRIL_30, ON_JUNE_30, invoices, payments
 
 from cartera.analytics.receivables import (
     CreditPolicy,
@@ -17,6 +16,12 @@ from cartera.analytics.receivables import (
     payment_behaviour,
     propose_credit_limits,
     solvency,
+)
+from tests.analytics.receivables.receivables_cases import (
+    ON_APRIL_30,
+    ON_JUNE_30,
+    invoices,
+    payments,
 )
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from receivables_cases import ON_APRIL_30, ON_JUNE_30, ON_MARCH_31, invoices, payments
 
 from cartera.analytics.receivables import (
     Buckets,
@@ -15,6 +14,13 @@ from cartera.analytics.receivables import (
     ageing,
     provision,
     provision_movement,
+)
+from tests.analytics.receivables.receivables_cases import (
+    ON_APRIL_30,
+    ON_JUNE_30,
+    ON_MARCH_31,
+    invoices,
+    payments,
 )
 
 BANKRUPT_GAMA = ProvisionPolicy(overrides={"GAMA": Decimal(100)})

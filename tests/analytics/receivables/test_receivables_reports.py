@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from receivables_cases import ON_APRIL_30, ON_JUNE_30, ON_MARCH_31, invoices, payments
 
 from cartera.analytics.frames import FrameError
 from cartera.analytics.receivables import (
@@ -23,6 +22,13 @@ from cartera.analytics.receivables import (
     open_items,
     risk_matrix,
     solvency,
+)
+from tests.analytics.receivables.receivables_cases import (
+    ON_APRIL_30,
+    ON_JUNE_30,
+    ON_MARCH_31,
+    invoices,
+    payments,
 )
 
 D = dt.date
