@@ -1,4 +1,4 @@
-"""Matching payments and credit notes to invoices: explicit first, then oldest due first."""
+"""Matching payments and credit notes to invoices (the base of S1.11 provisions and S3.6)."""
 
 from __future__ import annotations
 

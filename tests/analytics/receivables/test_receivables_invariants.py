@@ -1,4 +1,4 @@
-"""Invariants of the matching, checked on random ledgers against a plain reference.
+"""Invariants of the matching behind S1.11 and S3.6, on random ledgers, against a loop.
 
 The reference below settles each client with a loop, exactly as the rules in
 ``allocation``'s docstring read; the library must agree with it to the cent.
