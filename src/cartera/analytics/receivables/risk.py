@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from cartera.analytics.frames import FrameError
-from cartera.analytics.receivables.allocation import OpenItems
+from cartera.analytics.receivables.allocation import Allocation, OpenItems
 from cartera.analytics.receivables.solvency import risk_class
 
 
@@ -23,7 +23,7 @@ def _latest(items: pl.DataFrame, column: str) -> pl.LazyFrame:
 
 def risk_matrix(
     scores: pl.DataFrame,
-    opened: OpenItems,
+    opened: OpenItems | Allocation,
     *,
     classes: pl.DataFrame | None = None,
     class_column: str = "abc",
@@ -99,7 +99,7 @@ def risk_matrix(
 
 
 def credit_exposure(
-    opened: OpenItems,
+    opened: OpenItems | Allocation,
     limits: pl.DataFrame,
     *,
     unbilled: pl.DataFrame | None = None,
@@ -170,7 +170,7 @@ def credit_exposure(
 
 
 def credit_concentration(
-    opened: OpenItems,
+    opened: OpenItems | Allocation,
     *,
     by: str | Sequence[str] = "salesperson",
     limits: pl.DataFrame | None = None,
