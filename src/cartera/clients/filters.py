@@ -6,11 +6,20 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cartera.clients.models import Account, Status
+from cartera.clients.models import CLIENT_STATUSES, PROSPECT_STATUSES, Account, Status
 
 
 class AccountFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Clients and prospects")),
+            ("clients", _("Clients")),
+            ("prospects", _("Prospects")),
+        ],
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Status.choices]
     )
@@ -31,6 +40,10 @@ class AccountFilterForm(forms.Form):
                 | Q(code__iexact=term)
                 | Q(tax_id__iexact=term)
             )
+        if data["kind"] == "clients":
+            queryset = queryset.filter(status__in=CLIENT_STATUSES)
+        elif data["kind"] == "prospects":
+            queryset = queryset.filter(status__in=PROSPECT_STATUSES)
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
         if data["city"]:

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from cartera.clients.models import Account, Contact, OwnershipPeriod, Status
+from cartera.clients.models import (
+    CLIENT_STATUSES,
+    Account,
+    Contact,
+    OwnershipPeriod,
+    Status,
+)
 from cartera.common.scoping import visible_to
 
 if TYPE_CHECKING:
@@ -37,7 +43,8 @@ def ownership_history(*, account: Account) -> QuerySet[OwnershipPeriod]:
 
 @dataclass(frozen=True, slots=True)
 class PortfolioCounts:
-    clients: int
+    clients: int  # every account that is or was a client (S0.1)
+    active: int
     prospects: int
     lost: int
     special: int
@@ -46,7 +53,8 @@ class PortfolioCounts:
 def portfolio_counts(*, user: User | AnonymousUser) -> PortfolioCounts:
     """Return how many clients, prospects, lost and special clients ``user`` sees."""
     counts = accounts_visible_to(user).aggregate(
-        clients=Count("id", filter=Q(status=Status.CLIENT)),
+        clients=Count("id", filter=Q(status__in=CLIENT_STATUSES)),
+        active=Count("id", filter=Q(status=Status.CLIENT)),
         prospects=Count("id", filter=Q(status__in=[Status.PROSPECT, Status.QUALIFIED])),
         lost=Count("id", filter=Q(status=Status.LOST)),
         special=Count("id", filter=Q(is_special=True)),
