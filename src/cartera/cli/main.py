@@ -21,9 +21,11 @@ def _register_commands() -> None:
     # Imported here so that `cartera --help` does not pay for every module at import.
     # Each command module adds its commands: `from cartera.cli import x; x.register(app)`.
     from cartera.cli import admin_commands, analyze
+    from cartera.cli import clv as clv_command
 
     admin_commands.register(app)
     analyze.register(app)
+    clv_command.register(app)
 
 
 def main() -> None:
