@@ -1,0 +1,72 @@
+"""Reads of sales: the frame every analysis of the portfolio starts from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from cartera.analytics.frames import MONEY
+from cartera.common.arrow import read_frame
+from cartera.common.scoping import sees_all
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cartera.users.models import User
+
+SALES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "client": pl.String,
+    "date": pl.Date,
+    "amount_cents": MONEY,
+    "invoice": pl.String,
+    "product": pl.String,
+    "family": pl.String,
+    "quantity": pl.Float64,
+    "cost_cents": MONEY,
+    "salesperson": pl.String,
+    "segment": pl.String,
+    "city": pl.String,
+    "channel": pl.String,
+    "source": pl.String,
+    "launch_date": pl.Date,
+}
+
+_SALES_SQL = """
+SELECT a.code AS client, s.date AS date, l.amount AS amount_cents, s.number AS invoice,
+       p.sku AS product, p.family AS family, CAST(l.quantity AS REAL) AS quantity,
+       l.cost AS cost_cents, sp.name AS salesperson, a.segment AS segment, a.city AS city,
+       s.channel AS channel, a.source AS source, p.launched_on AS launch_date
+FROM sales_saleline l
+JOIN sales_sale s ON s.id = l.sale_id
+JOIN clients_account a ON a.id = s.account_id
+JOIN catalog_product p ON p.id = l.product_id
+LEFT JOIN team_salesperson sp ON sp.id = s.salesperson_id
+"""
+
+
+def _owner_clause(user: User | AnonymousUser) -> str:
+    """Return the SQL condition limiting rows to what ``user`` may see (common.scoping)."""
+    if sees_all(user):
+        return "1 = 1"
+    if not user.is_authenticated or not user.is_active:
+        return "1 = 0"
+    return f"a.owner_id IN (SELECT id FROM team_salesperson WHERE user_id = {int(user.pk)})"
+
+
+def sales_frame(
+    *, user: User | AnonymousUser, since: dt.date | None = None, until: dt.date | None = None
+) -> pl.DataFrame:
+    """Return the sales lines ``user`` may see as a frame following ``analytics.frames.SALES``.
+
+    A salesperson gets the whole history of the clients they own today, including sales
+    made by the previous owner, because the client's history follows the client.
+    """
+    conditions = [_owner_clause(user)]
+    if since is not None:
+        conditions.append(f"s.date >= '{since.isoformat()}'")
+    if until is not None:
+        conditions.append(f"s.date <= '{until.isoformat()}'")
+    sql = f"{_SALES_SQL} WHERE {' AND '.join(conditions)} ORDER BY s.date, s.id, l.line_no"
+    return read_frame(sql, schema=SALES_SCHEMA)
