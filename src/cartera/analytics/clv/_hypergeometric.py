@@ -41,7 +41,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
-_CHUNK = 1 << 19
+_CHUNK = 1 << 15
 """Nodes times rows evaluated at once, to bound the temporary arrays (a few MiB each)."""
 
 
