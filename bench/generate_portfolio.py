@@ -42,9 +42,17 @@ CITIES: Final = (
 )  # fmt: skip
 
 
-def _codes(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
-    """Return zero-padded string codes (``C0000042``) for integer ``numbers``."""
-    return np.char.add(prefix, np.char.zfill(numbers.astype(str), width))
+def _codes(prefix: str, numbers: np.ndarray, width: int) -> pl.Expr:
+    """Return zero-padded string codes (``C0000042``) for integer ``numbers``, built by Polars."""
+    digits = pl.lit(pl.Series(numbers.astype(np.int64))).cast(pl.String).str.zfill(width)
+    return pl.lit(prefix) + digits
+
+
+def _pick(values: tuple[str, ...], index: np.ndarray) -> pl.Expr:
+    """Return ``values[index]`` as a String expression (gathered, not built per row)."""
+    return pl.lit(pl.Series(values, dtype=pl.String)).gather(
+        pl.lit(pl.Series(index.astype(np.int64)))
+    )
 
 
 def _zipf_weights(n: int, exponent: float) -> np.ndarray:
@@ -188,23 +196,23 @@ def generate_sales(
     line_seller = np.where(changed, seller_later[line_client], seller[line_client])
 
     start64 = np.datetime64(start, "D")
-    frame = pl.DataFrame(
-        {
-            "client": _codes("C", line_client, 7),
-            "date": start64 + line_day.astype("timedelta64[D]"),
-            "amount_cents": amount_cents,
-            "invoice": _codes("F", line_ticket, 8),
-            "product": _codes("P", line_product, 5),
-            "family": _codes("Familia ", product_family[line_product], 2),
-            "quantity": quantity.astype(np.float64),
-            "cost_cents": cost_cents,
-            "salesperson": _codes("Vendedor ", line_seller, 4),
-            "segment": np.asarray(SEGMENTS)[segment[line_client]],
-            "city": np.asarray(CITIES)[city[line_client]],
-            "channel": np.asarray(CHANNELS)[channel[line_client]],
-            "source": np.asarray(SOURCES)[source[line_client]],
-            "launch_date": start64 + launch[line_product].astype("timedelta64[D]"),
-        }
+    frame = pl.select(
+        _codes("C", line_client, 7).alias("client"),
+        pl.lit(pl.Series(start64 + line_day.astype("timedelta64[D]"))).alias("date"),
+        pl.lit(pl.Series(amount_cents)).alias("amount_cents"),
+        _codes("F", line_ticket, 8).alias("invoice"),
+        _codes("P", line_product, 5).alias("product"),
+        _codes("Familia ", product_family[line_product], 2).alias("family"),
+        pl.lit(pl.Series(quantity.astype(np.float64))).alias("quantity"),
+        pl.lit(pl.Series(cost_cents)).alias("cost_cents"),
+        _codes("Vendedor ", line_seller, 4).alias("salesperson"),
+        _pick(SEGMENTS, segment[line_client]).alias("segment"),
+        _pick(CITIES, city[line_client]).alias("city"),
+        _pick(CHANNELS, channel[line_client]).alias("channel"),
+        _pick(SOURCES, source[line_client]).alias("source"),
+        pl.lit(pl.Series(start64 + launch[line_product].astype("timedelta64[D]"))).alias(
+            "launch_date"
+        ),
     )
     return frame.with_columns(pl.col("date", "launch_date").cast(pl.Date)).sort("date", "invoice")
 

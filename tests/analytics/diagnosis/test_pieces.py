@@ -120,3 +120,24 @@ def test_a_client_exactly_on_the_threshold_is_decided_exactly():
     sales = pl.concat([sales, _sales([("Z", D(2025, 5, 1), 20000)])])
     table = diagnose(sales).client_table
     assert table.select("client", "abc_class").rows() == [("X", "A"), ("Y", "B"), ("Z", "B")]
+
+
+def test_categorical_text_gives_the_same_diagnosis_as_strings():
+    from tests.analytics.diagnosis import portfolio
+
+    sales = portfolio.sales()
+    coded = sales.with_columns(pl.col("salesperson", "channel", "family").cast(pl.Categorical))
+    plain, compact = diagnose(sales), diagnose(coded)
+    assert plain.client_table.equals(compact.client_table)
+    assert plain.breakdowns["salesperson"].equals(compact.breakdowns["salesperson"])
+    assert plain.sources["family"].equals(compact.sources["family"])
+
+
+def test_more_than_64_families_are_counted_without_bitmasks():
+    rows = [("X", D(2025, 5, 1), 100, f"F{i:03d}") for i in range(70)]
+    rows.append(("Y", D(2025, 5, 2), 100, "F000"))
+    sales = pl.DataFrame(rows, schema=["client", "date", "amount_cents", "family"], orient="row")
+    mix = diagnose(sales).product_mix
+    # X bought 70 families, Y one: (70 + 1) / 2.
+    assert mix.families_per_client == pytest.approx(35.5)
+    assert mix.families.height == 70

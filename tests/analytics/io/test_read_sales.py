@@ -7,7 +7,7 @@ import pytest
 import xlsxwriter
 
 from cartera.analytics.frames import SALES
-from cartera.analytics.io import NumberFormat, ReadError, read_sales
+from cartera.analytics.io import NumberFormat, ReadError, read_activities, read_sales
 
 D = dt.date
 SPANISH = (
@@ -192,3 +192,28 @@ def test_an_unknown_suffix_or_missing_file_is_a_located_error(tmp_path):
     (tmp_path / "x.doc").write_text("x")
     with pytest.raises(ReadError, match="a file ending in"):
         read_sales(tmp_path / "x.doc")
+
+
+def test_categorical_keeps_low_cardinality_text_compact(tmp_path):
+    path = tmp_path / "ventas.csv"
+    path.write_bytes(SPANISH.encode("latin-1"))
+    sales = read_sales(path, categorical=True)
+    assert sales.frame.schema["salesperson"] == pl.Categorical
+    assert sales.frame.schema["city"] == pl.Categorical
+    # Codes and names stay text: they identify, they do not repeat.
+    assert sales.frame.schema["client"] == pl.String
+    assert sales.frame["city"].cast(pl.String).to_list() == ["Logroño", "Cádiz", "Logroño"]
+
+
+def test_roles_reads_only_what_is_asked(tmp_path):
+    path = tmp_path / "ventas.csv"
+    path.write_bytes(SPANISH.encode("latin-1"))
+    sales = read_sales(path, roles=("amount",))
+    assert sales.frame.columns == ["client", "date", "amount_cents"]
+
+
+def test_activities_are_read_with_their_own_vocabulary(tmp_path):
+    path = tmp_path / "visitas.csv"
+    path.write_text("Cliente;Fecha visita;Tipo\nC01;03/01/2025;visita\nC02;04/01/2025;llamada\n")
+    frame = read_activities(path)
+    assert frame.rows() == [("C01", D(2025, 1, 3), "visita"), ("C02", D(2025, 1, 4), "llamada")]

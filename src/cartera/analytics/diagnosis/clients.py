@@ -2,7 +2,13 @@
 
 Everything else in the diagnosis (ABC, RFM, concentration, attrition, cohorts,
 breakdowns) is computed from this table of one row per client, so the costly
-grouping of millions of lines by client happens exactly once.
+grouping of millions of lines happens once. It happens in two stages: the lines
+are first reduced to *purchase days* (one row per client and date, a few million
+rows with sums only), then the days are grouped by client. Counting distinct days
+becomes counting rows, so no per-client distinct count over the lines is needed.
+Text attributes (salesperson, segment …) travel as integer codes in sorted order
+so that the value on a client's latest day is a maximum of integers, the same
+whatever the row order.
 """
 
 from __future__ import annotations
@@ -21,13 +27,13 @@ from cartera.analytics.diagnosis.window import (
     previous_window,
     window_ending,
 )
-from cartera.analytics.frames import GROUPINGS, prepare_sales
+from cartera.analytics.frames import GROUPINGS, SALES, prepare_sales, to_cents
 
 MASK_MONTHS: Final = 64
 """Months of activity kept per client as bits of a UInt64 (the last 64 up to ``as_of``)."""
 _POWERS: Final = pl.Series("powers", [1 << i for i in range(MASK_MONTHS)], dtype=pl.UInt64)
-# Enum codes fit in 32 bits; the date goes above them, so that the maximum of
-# (date, code) per client is the value of the client's latest line.
+# Codes fit in 32 bits; the date goes above them, so that the maximum of
+# (date, code) per client is the value of the client's latest day.
 _CODE_BITS: Final = 32
 
 CLIENT_COLUMNS: Final[tuple[str, ...]] = (
@@ -40,6 +46,8 @@ CLIENT_COLUMNS: Final[tuple[str, ...]] = (
     "previous_purchase_days",
     "window_lines",
     "previous_lines",
+    "tickets",
+    "month_mask",
     "status",
     "active",
     "previously_active",
@@ -79,49 +87,114 @@ def latest_date(sales: pl.LazyFrame) -> dt.date:
     return latest
 
 
-def _enum_codes(lines: pl.LazyFrame, columns: Sequence[str]) -> dict[str, pl.Series]:
-    """Return, per column, its distinct values in sorted order (the categories of an Enum).
+def _is_text(dtype: pl.DataType) -> bool:
+    return dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
 
-    Sorted categories make the codes, and so the tie-break between two values on a
-    client's latest day, independent of row order.
+
+def conform_sales(sales: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
+    """Return ``sales`` following :data:`~cartera.analytics.frames.SALES`, text left Categorical.
+
+    As :func:`~cartera.analytics.frames.prepare_sales`, except that text columns may be
+    ``Categorical`` or ``Enum`` as well as ``String``: big frames read with
+    ``read_sales(..., categorical=True)`` keep their compact codes instead of being
+    decoded to strings.
+    """
+    frame = sales.lazy()
+    schema = frame.collect_schema()
+    text = {c.name for c in SALES if c.dtype == pl.String}
+    kept = [c for c, dtype in schema.items() if c in text and _is_text(dtype)]
+    if not kept:
+        return prepare_sales(frame)
+    if "amount_cents" not in schema and "amount" in schema:
+        frame = frame.with_columns(to_cents(pl.col("amount")).alias("amount_cents")).drop("amount")
+    if "cost_cents" not in schema and "cost" in schema:
+        frame = frame.with_columns(to_cents(pl.col("cost")).alias("cost_cents")).drop("cost")
+    renamed = {c: f"__text_{c}" for c in kept}
+    stand_ins = [pl.lit("", pl.String).alias(c) for c in kept]
+    checked = prepare_sales(frame.rename(renamed).with_columns(stand_ins))
+    return checked.drop(kept).rename({v: k for k, v in renamed.items()})
+
+
+def usable_lines(
+    sales: pl.DataFrame | pl.LazyFrame, as_of: dt.date | None
+) -> tuple[pl.LazyFrame, dt.date]:
+    """Return the lines to diagnose (dated, with a client, up to ``as_of``) and ``as_of``.
+
+    Filtering copies every column of millions of lines, so it is only done when a
+    line would actually be dropped.
+    """
+    lines = conform_sales(sales)
+    facts = lines.select(
+        pl.col("date").max().alias("latest"),
+        (pl.col("date").is_null() | pl.col("client").is_null()).any().alias("gaps"),
+    ).collect()
+    latest, gaps = facts.row(0)
+    if latest is None:
+        raise ValueError("the sales have no dated line: nothing to diagnose")
+    as_of = as_of or latest
+    if gaps:
+        lines = lines.filter(pl.col("date").is_not_null() & pl.col("client").is_not_null())
+    if as_of < latest:
+        lines = lines.filter(pl.col("date") <= as_of)
+    return lines, as_of
+
+
+def _codes(
+    lines: pl.DataFrame, columns: Sequence[str]
+) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
+    """Return ``lines`` with each text column of ``columns`` replaced by its rank in sorted order.
+
+    Also returns, per column, its distinct values in that order (to decode the ranks).
+    The Categorical cast hashes a low-cardinality column cheaply (and is skipped when
+    the column is Categorical already); the rank, not the physical code that depends
+    on which value came first, keeps ties independent of row order.
     """
     if not columns:
-        return {}
-    uniques = lines.select(
-        [pl.col(c).cast(pl.String).unique().sort().implode() for c in columns]
-    ).collect()
-    return {c: uniques[c][0].drop_nulls() for c in columns}
+        return lines, {}
+    casts = [
+        pl.col(c).cast(pl.String).cast(pl.Categorical)
+        for c in columns
+        if not isinstance(lines.schema[c], pl.Categorical | pl.Enum)
+    ]
+    categorical = lines.with_columns(casts) if casts else lines
+    values: dict[str, pl.Series] = {}
+    ranked: list[pl.Expr] = []
+    for c in columns:
+        distinct = categorical.get_column(c).unique().drop_nulls()
+        order = distinct.cast(pl.String).arg_sort()
+        codes = distinct.to_physical().cast(pl.Int64).gather(order)
+        texts = distinct.cast(pl.String).gather(order)
+        lookup = pl.Series(c, [0] * (int(codes.max() or 0) + 1), dtype=pl.UInt32)
+        lookup = lookup.scatter(codes, pl.int_range(0, codes.len(), dtype=pl.UInt32, eager=True))
+        ranked.append(pl.lit(lookup).gather(pl.col(c).to_physical()).alias(c))
+        values[c] = texts
+    return categorical.with_columns(ranked), values
 
 
-def _line_columns(period: Period, schema: pl.Schema) -> list[pl.Expr]:
-    """Return the per-line helper columns the per-client aggregation sums up."""
-    window, previous = period.window, period.previous
-    in_window = window.contains(pl.col("date"))
-    in_previous = previous.contains(pl.col("date"))
-    bit = month_index_expr(pl.col("date")) - period.mask_base
-    columns = [
-        in_window.alias("_in_w"),
-        in_previous.alias("_in_p"),
-        pl.when(in_window).then(pl.col("amount_cents")).otherwise(0).alias("_aw"),
-        pl.when(in_previous).then(pl.col("amount_cents")).otherwise(0).alias("_ap"),
-        pl.when(in_window).then(pl.col("date")).alias("_dw"),
-        pl.when(in_previous).then(pl.col("date")).alias("_dp"),
-        pl.when(bit >= 0)
-        .then(pl.lit(_POWERS).gather(bit.clip(0, MASK_MONTHS - 1)))
-        .otherwise(pl.lit(0, pl.UInt64))
-        .alias("_bit"),
+def _purchase_days(
+    lines: pl.DataFrame, schema: pl.Schema, coded: Sequence[str], family_bits: bool
+) -> pl.LazyFrame:
+    """Return the lines reduced to one row per client and date (stage 1)."""
+    aggregations = [
+        pl.col("amount_cents").sum(),
+        pl.len().cast(pl.Int64).alias("lines"),
+        *[pl.col(c).max() for c in coded],
     ]
     if "cost_cents" in schema:
-        columns.append(pl.when(in_window).then(pl.col("cost_cents")).otherwise(0).alias("_cw"))
+        aggregations.append(pl.col("cost_cents").sum())
     if "invoice" in schema:
-        columns.append(pl.when(in_window).then(pl.col("invoice")).alias("_iw"))
-    if "family" in schema:
-        columns.append(pl.when(in_window).then(pl.col("family")).alias("_fw"))
-    return columns
-
-
-def _distinct(column: str) -> pl.Expr:
-    return pl.col(column).drop_nulls().n_unique().cast(pl.Int64)
+        # An invoice has one date, so distinct invoices per day add up to distinct
+        # invoices per client; a line without invoice counts as one ticket that day.
+        # Counting 64-bit hashes instead of the strings saves a string hash set per
+        # group; two invoice numbers of one client on one day colliding is ~1e-19.
+        aggregations.append(pl.col("invoice").hash().n_unique().cast(pl.Int64).alias("tickets"))
+    lazy = lines.lazy()
+    if family_bits:
+        # The bit is computed per line before grouping: a gather inside an
+        # aggregation would run once per group.
+        lazy = lazy.with_columns(pl.lit(_POWERS).gather(pl.col("family")).alias("_family_bit"))
+        aggregations.append(pl.col("_family_bit").bitwise_or().alias("family_mask"))
+    return lazy.group_by("client", "date").agg(aggregations)
 
 
 def client_table(
@@ -141,7 +214,8 @@ def client_table(
         End of the window; the latest sale date by default. Lines after it are ignored.
     groupings
         Optional columns to attribute each client to (salesperson, segment …): the
-        value on the client's latest line up to ``as_of`` (ties: the greatest value).
+        value on the client's latest day up to ``as_of`` that has one (ties: the
+        greatest value).
     labels
         Other per-client text columns taken the same way when present (the name).
 
@@ -154,55 +228,125 @@ def client_table(
         in each window); ``window_lines``, ``previous_lines``; ``tickets`` (distinct
         invoices in the window, or ``purchase_days`` without invoices);
         ``window_cost_cents`` and ``margin_cents`` with costs; ``families`` (distinct
-        families bought in the window) with families; ``month_mask`` (bit *k* set when
-        the client bought in month ``mask_base + k``); the grouping columns; and the
-        flags ``active``, ``previously_active``, ``new``, ``lost`` and ``status``
-        (``new``, ``retained``, ``reactivated``, ``lost`` or ``inactive``).
+        families bought in the window, with up to 64 families); ``month_mask`` (bit
+        *k* set when the client bought in month ``mask_base + k``); the grouping
+        columns; and the flags ``active``, ``previously_active``, ``new``, ``lost`` and
+        ``status`` (``new``, ``retained``, ``reactivated``, ``lost`` or ``inactive``).
         Rows are in no particular order.
     """
-    lines = prepare_sales(sales)
-    lines = lines.filter(pl.col("date").is_not_null() & pl.col("client").is_not_null())
-    if as_of is None:
-        as_of = latest_date(lines)
-    period = period_for(as_of)
-    lines = lines.filter(pl.col("date") <= as_of)
-    schema = lines.collect_schema()
-    present = [g for g in (*groupings, *labels) if g in schema]
-    enums = _enum_codes(lines, present)
+    lines, as_of = usable_lines(sales, as_of)
+    stage = client_stage(lines.collect(), period_for(as_of), groupings=groupings, labels=labels)
+    return stage.table.collect(), stage.period
 
-    packed = [
-        (
-            pl.col("date").cast(pl.Int64) * (1 << _CODE_BITS)
-            + pl.col(g).cast(pl.String).cast(pl.Enum(enums[g])).to_physical().cast(pl.Int64)
-        ).alias(f"_g_{g}")
-        for g in present
+
+@dataclass(frozen=True, slots=True)
+class ClientStage:
+    """The lines coded once and the lazy queries built on them, shared by the engine.
+
+    Attributes
+    ----------
+    period
+        The dates looked at.
+    lines
+        The lines with every coded text column replaced by its rank (``UInt32``).
+    values
+        Coded column → its values in rank order (to decode).
+    days
+        Query of the purchase days (one row per client and date).
+    table
+        Query of the per-client table (see :func:`client_table`).
+    """
+
+    period: Period
+    lines: pl.DataFrame
+    values: dict[str, pl.Series]
+    days: pl.LazyFrame
+    table: pl.LazyFrame
+
+
+def client_stage(
+    frame: pl.DataFrame,
+    period: Period,
+    *,
+    groupings: Sequence[str] = GROUPINGS,
+    labels: Sequence[str] = LABELS,
+    dimensions: Sequence[str] = (),
+) -> ClientStage:
+    """Return the coded lines and the per-client query of usable lines (see :func:`usable_lines`).
+
+    ``dimensions`` are more text columns to code (for the revenue sources).
+    """
+    schema = frame.schema
+    present = [g for g in (*groupings, *labels) if g in schema]
+    extra = [d for d in (*dimensions, "family") if d in schema and d not in present]
+    frame, values = _codes(frame, [*present, *dict.fromkeys(extra)])
+    # Up to 64 families, each client's families travel as bits of one integer.
+    family_bits = "family" in schema and values["family"].len() <= MASK_MONTHS
+    days = _purchase_days(frame, schema, present, family_bits)
+
+    window, previous = period.window, period.previous
+    in_window = window.contains(pl.col("date"))
+    in_previous = previous.contains(pl.col("date"))
+    bit = month_index_expr(pl.col("date")) - period.mask_base
+
+    def when_window(column: str) -> pl.Expr:
+        return pl.when(in_window).then(pl.col(column)).otherwise(0)
+
+    def when_previous(column: str) -> pl.Expr:
+        return pl.when(in_previous).then(pl.col(column)).otherwise(0)
+
+    # Per-day columns first, so that stage 2 uses only plain sums, ors and maxima
+    # (a filter inside an aggregation is many times slower).
+    per_day = [
+        when_window("amount_cents").alias("_aw"),
+        when_previous("amount_cents").alias("_ap"),
+        in_window.cast(pl.Int64).alias("_dw"),
+        in_previous.cast(pl.Int64).alias("_dp"),
+        when_window("lines").alias("_lw"),
+        when_previous("lines").alias("_lp"),
+        pl.when(bit >= 0)
+        .then(pl.lit(_POWERS).gather(bit.clip(0, MASK_MONTHS - 1)))
+        .otherwise(pl.lit(0, pl.UInt64))
+        .alias("_month"),
+        *[
+            (pl.col("date").cast(pl.Int64) * (1 << _CODE_BITS) + pl.col(c).cast(pl.Int64)).alias(
+                f"_g_{c}"
+            )
+            for c in present
+        ],
     ]
     aggregations = [
         pl.col("_aw").sum().alias("window_revenue_cents"),
         pl.col("_ap").sum().alias("previous_revenue_cents"),
         pl.col("date").min().alias("first_purchase"),
         pl.col("date").max().alias("last_purchase"),
-        _distinct("_dw").alias("purchase_days"),
-        _distinct("_dp").alias("previous_purchase_days"),
-        pl.col("_in_w").sum().cast(pl.Int64).alias("window_lines"),
-        pl.col("_in_p").sum().cast(pl.Int64).alias("previous_lines"),
-        pl.col("_bit").bitwise_or().alias("month_mask"),
-        *[pl.col(f"_g_{g}").max() for g in present],
+        pl.col("_dw").sum().alias("purchase_days"),
+        pl.col("_dp").sum().alias("previous_purchase_days"),
+        pl.col("_lw").sum().alias("window_lines"),
+        pl.col("_lp").sum().alias("previous_lines"),
+        pl.col("_month").bitwise_or().alias("month_mask"),
+        *[pl.col(f"_g_{c}").max() for c in present],
     ]
     if "invoice" in schema:
-        aggregations.append(_distinct("_iw").alias("tickets"))
+        per_day.append(when_window("tickets").alias("_tw"))
+        aggregations.append(pl.col("_tw").sum().alias("tickets"))
     if "cost_cents" in schema:
+        per_day.append(when_window("cost_cents").alias("_cw"))
         aggregations.append(pl.col("_cw").sum().alias("window_cost_cents"))
-    if "family" in schema:
-        aggregations.append(_distinct("_fw").alias("families"))
+    if family_bits:
+        per_day.append(
+            pl.when(in_window)
+            .then(pl.col("family_mask"))
+            .otherwise(pl.lit(0, pl.UInt64))
+            .alias("_fw")
+        )
+        aggregations.append(
+            pl.col("_fw").bitwise_or().bitwise_count_ones().cast(pl.Int64).alias("families")
+        )
+    table = days.with_columns(per_day).group_by("client").agg(aggregations)
 
-    table = (
-        lines.with_columns(*_line_columns(period, schema), *packed)
-        .group_by("client")
-        .agg(aggregations)
-    )
     decoded = [
-        pl.lit(enums[g]).gather(pl.col(f"_g_{g}") % (1 << _CODE_BITS)).alias(g) for g in present
+        pl.lit(values[c]).gather(pl.col(f"_g_{c}") % (1 << _CODE_BITS)).alias(c) for c in present
     ]
     active = pl.col("window_lines") > 0
     previously = pl.col("previous_lines") > 0
@@ -231,5 +375,5 @@ def client_table(
         .then(pl.lit("lost"))
         .otherwise(pl.lit("inactive"))
         .alias("status"),
-    ).drop([f"_g_{g}" for g in present])
-    return table.collect(), period
+    ).drop([f"_g_{c}" for c in present])
+    return ClientStage(period, frame, values, days, table)

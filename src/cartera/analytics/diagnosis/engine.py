@@ -13,13 +13,15 @@ from cartera.analytics.diagnosis._numbers import ratio, to_decimal
 from cartera.analytics.diagnosis.abc import DEFAULT_THRESHOLDS, Abc, abc_classes, abc_summary
 from cartera.analytics.diagnosis.attention import Attention, attention
 from cartera.analytics.diagnosis.breakdown import breakdown
-from cartera.analytics.diagnosis.clients import client_table, latest_date
+from cartera.analytics.diagnosis.clients import client_stage, period_for, usable_lines
 from cartera.analytics.diagnosis.cohorts import DEFAULT_COHORTS, cohort_retention
 from cartera.analytics.diagnosis.concentration import ALERT_SHARE, Concentration, concentration
 from cartera.analytics.diagnosis.margin import Margin, RiskProfitability, margin, risk_profitability
 from cartera.analytics.diagnosis.mix import (
+    SOURCE_DIMENSIONS,
     NewProducts,
     ProductMix,
+    family_pairs_query,
     finish_source,
     flagged_lines,
     has_history_before,
@@ -47,7 +49,7 @@ from cartera.analytics.diagnosis.retention import (
 )
 from cartera.analytics.diagnosis.rfm import Rfm, rfm_scores, rfm_summary
 from cartera.analytics.diagnosis.window import Window
-from cartera.analytics.frames import GROUPINGS, prepare_sales
+from cartera.analytics.frames import GROUPINGS
 
 CLIENT_TABLE_ORDER = (
     "client",
@@ -169,35 +171,39 @@ def diagnose(
     -------
     Diagnosis
     """
-    lines = prepare_sales(sales).filter(
-        pl.col("date").is_not_null() & pl.col("client").is_not_null()
+    usable, as_of = usable_lines(sales, as_of)
+    stage = client_stage(
+        usable.collect(), period_for(as_of), groupings=groupings, dimensions=SOURCE_DIMENSIONS
     )
-    if as_of is None:
-        as_of = latest_date(lines)
-    table, period = client_table(lines, as_of=as_of, groupings=groupings)
-    lines = lines.filter(pl.col("date") <= as_of)
+    period = stage.period
+    lines = stage.lines.lazy()
     flagged = flagged_lines(lines, period)
     notes: list[str] = []
 
-    sources = sources_queries(flagged)
+    sources = sources_queries(flagged, values=stage.values)
     queries: dict[str, pl.LazyFrame] = {
-        "monthly": monthly_lines_query(lines),
+        "table": stage.table,
+        "monthly": monthly_lines_query(stage.days),
         **{f"source:{k}": q for k, q in sources.items()},
     }
-    mix_query = product_mix_query(flagged, period)
+    mix_query = product_mix_query(flagged, period, stage.values)
     if mix_query is not None:
         queries["mix"] = mix_query
-    first_day = table["first_purchase"].min()
     schema = lines.collect_schema()
     products = new_products_query(lines, period)
-    if products is not None and products[1] and not has_history_before(first_day, period):  # type: ignore[arg-type]
+    first_day = stage.lines.select(pl.col("date").min()).item()
+    if products is not None and products[1] and not has_history_before(first_day, period):
         notes.append(
             "new products skipped: no launch dates and under a year of history before the window"
         )
         products = None
     if products is not None:
         queries["new_products"] = products[0]
+    # One collect: Polars computes the purchase days once for the table and the months.
     results = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
+    table = results["table"]
+    if mix_query is not None and "families" not in table.columns:
+        results["pairs"] = family_pairs_query(lines, period).collect()  # type: ignore[union-attr]
 
     classified = abc_classes(table, abc_thresholds)
     scored = rfm_scores(classified, as_of)
@@ -238,7 +244,19 @@ def diagnose(
         sources={k: finish_source(results[f"source:{k}"]) for k in sources},
         breakdowns={g: breakdown(scored, g) for g in present},
         client_table=scored.select(ordered + rest),
-        product_mix=product_mix(results["mix"], scored) if "mix" in results else None,
+        product_mix=(
+            product_mix(
+                results["mix"],
+                pairs=(
+                    results["pairs"].item()
+                    if "pairs" in results
+                    else int(table.filter(pl.col("active"))["families"].sum())
+                ),
+                active=figures["active"],
+            )
+            if "mix" in results
+            else None
+        ),
         new_products=(
             new_products(
                 results["new_products"], inferred=products[1], window_revenue_cents=window_cents

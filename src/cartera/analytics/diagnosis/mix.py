@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -81,22 +81,35 @@ def flagged_lines(lines: pl.LazyFrame, period: Period) -> pl.LazyFrame:
     )
 
 
-def _by(flagged: pl.LazyFrame, column: str, *, with_cost: bool) -> pl.LazyFrame:
+def _by(
+    flagged: pl.LazyFrame, column: str, *, with_cost: bool, values: pl.Series | None
+) -> pl.LazyFrame:
     aggregations = [
         pl.col("_aw").sum().alias("revenue_cents"),
         pl.col("_ap").sum().alias("previous_revenue_cents"),
     ]
     if with_cost:
         aggregations.append(pl.col("_cw").sum().alias("cost_cents"))
-    return flagged.group_by(pl.col(column).cast(pl.String).alias("value")).agg(aggregations)
+    grouped = flagged.group_by(pl.col(column).alias("_key")).agg(aggregations)
+    # A coded column (ranks, see clients.client_stage) is decoded after grouping.
+    value = pl.lit(values).gather(pl.col("_key")) if values is not None else pl.col("_key")
+    return grouped.select(value.cast(pl.String).alias("value"), pl.exclude("_key"))
 
 
 def sources_queries(
-    flagged: pl.LazyFrame, dimensions: Sequence[str] = SOURCE_DIMENSIONS
+    flagged: pl.LazyFrame,
+    dimensions: Sequence[str] = SOURCE_DIMENSIONS,
+    values: Mapping[str, pl.Series] | None = None,
 ) -> dict[str, pl.LazyFrame]:
-    """Return, per present dimension, the query of window and previous revenue per value."""
+    """Return, per present dimension, the query of window and previous revenue per value.
+
+    ``values`` decodes the dimensions that are coded as ranks.
+    """
     schema = flagged.collect_schema()
-    return {d: _by(flagged, d, with_cost=False) for d in dimensions if d in schema}
+    codes = values or {}
+    return {
+        d: _by(flagged, d, with_cost=False, values=codes.get(d)) for d in dimensions if d in schema
+    }
 
 
 def finish_source(frame: pl.DataFrame) -> pl.DataFrame:
@@ -110,7 +123,9 @@ def finish_source(frame: pl.DataFrame) -> pl.DataFrame:
     ).sort(["revenue_cents", "value"], descending=[True, False], nulls_last=True)
 
 
-def product_mix_query(flagged: pl.LazyFrame, period: Period) -> pl.LazyFrame | None:
+def product_mix_query(
+    flagged: pl.LazyFrame, period: Period, values: Mapping[str, pl.Series] | None = None
+) -> pl.LazyFrame | None:
     """Return the query of revenue (and cost) per family, or ``None`` without families."""
     schema = flagged.collect_schema()
     if "family" not in schema:
@@ -123,11 +138,24 @@ def product_mix_query(flagged: pl.LazyFrame, period: Period) -> pl.LazyFrame | N
             .otherwise(0)
             .alias("_cw")
         )
-    return _by(flagged, "family", with_cost=with_cost)
+    return _by(flagged, "family", with_cost=with_cost, values=(values or {}).get("family"))
 
 
-def product_mix(per_family: pl.DataFrame, clients: pl.DataFrame) -> ProductMix:
-    """Return the product mix from :func:`product_mix_query`'s result and the clients."""
+def family_pairs_query(lines: pl.LazyFrame, period: Period) -> pl.LazyFrame | None:
+    """Return the query counting distinct (client, family) pairs in the window, or ``None``."""
+    if "family" not in lines.collect_schema():
+        return None
+    return lines.filter(
+        period.window.contains(pl.col("date")) & pl.col("family").is_not_null()
+    ).select(pl.struct("client", "family").n_unique().cast(pl.Int64).alias("pairs"))
+
+
+def product_mix(per_family: pl.DataFrame, *, pairs: int | None, active: int) -> ProductMix:
+    """Return the product mix from :func:`product_mix_query`'s result.
+
+    ``pairs`` (from :func:`family_pairs_query`) over the ``active`` clients gives the
+    mean families per client.
+    """
     families = finish_source(per_family).rename({"value": "family"})
     if "cost_cents" in families.columns:
         families = families.with_columns(
@@ -137,11 +165,7 @@ def product_mix(per_family: pl.DataFrame, clients: pl.DataFrame) -> ProductMix:
             .then(pl.col("margin_cents") / pl.col("revenue_cents"))
             .alias("margin_rate")
         )
-    per_client = None
-    if "families" in clients.columns:
-        mean = clients.filter(pl.col("active"))["families"].mean()
-        per_client = None if mean is None else float(mean)  # type: ignore[arg-type]
-    return ProductMix(families, per_client)
+    return ProductMix(families, ratio(pairs, active))
 
 
 def new_products_query(lines: pl.LazyFrame, period: Period) -> tuple[pl.LazyFrame, bool] | None:

@@ -48,6 +48,8 @@ class ValueKind(enum.Enum):
     """Amounts already in integer cents."""
     NUMBER = "number"
     DATE = "date"
+    CATEGORY = "category"
+    """Text with few distinct values, stored as ``Categorical`` (compact, fast to group)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,8 @@ class Converted:
     Attributes
     ----------
     frame
-        One column per spec (named ``spec.name``) and ``row`` (the spreadsheet row);
+        One column per spec (named ``spec.name``) and ``row`` (the spreadsheet row,
+        unless ``with_rows=False`` was asked);
         rows with a problem are dropped when ``keep_valid`` was asked, kept (with
         nulls) otherwise. Fully empty rows are always dropped.
     formats
@@ -174,7 +177,15 @@ def _conversion(
     """Return the expression converting one column, and whether it can fail on a value."""
     source = pl.col(spec.header)
     text = _is_text(dtype)
+    if spec.kind is ValueKind.CATEGORY:
+        if isinstance(dtype, pl.Categorical | pl.Enum):
+            return source.cast(pl.Categorical), False
+        plain = ColumnSpec(spec.name, spec.header, ValueKind.TEXT, spec.required)
+        as_text, _ = _conversion(plain, dtype, fmt, clean_text=clean_text)
+        return as_text.cast(pl.Categorical), False
     if spec.kind is ValueKind.TEXT:
+        if isinstance(dtype, pl.Categorical | pl.Enum):
+            return source.cast(pl.String), False
         if not text:
             if dtype.is_float():
                 # Spreadsheet codes stored as numbers (12345.0) are meant as 12345.
@@ -221,6 +232,8 @@ def convert_columns(
     formats: Mapping[str, ColumnFormat] | None = None,
     keep_valid: bool = False,
     clean_text: bool = True,
+    drop_empty_rows: bool = True,
+    with_rows: bool = True,
     limit: int = DEFAULT_PROBLEM_LIMIT,
 ) -> Converted:
     """Return the columns of ``specs`` converted, with every unconvertible value located.
@@ -241,6 +254,11 @@ def convert_columns(
         Drop the rows with a problem instead of keeping them with nulls.
     clean_text
         Trim text and normalise it to Unicode NFC (skipped for typed sources).
+    drop_empty_rows
+        Leave out rows whose wanted cells are all empty (spreadsheet tails); Parquet
+        has none, and skipping the check spares copying every column.
+    with_rows
+        Add the ``row`` column (the spreadsheet row of each converted row).
     limit
         How many problems to locate at most.
     """
@@ -264,22 +282,25 @@ def convert_columns(
     names = [f"__flag{i}" for i in range(len(flags))]
     flagged = [flag.alias(name) for (_, flag, _), name in zip(flags, names, strict=True)]
     any_flag = pl.any_horizontal(pl.col(names)) if names else pl.lit(False)
-    lazy = (
-        frame.with_row_index("__index")
-        .filter(pl.any_horizontal(presents) if presents else pl.lit(True))
-        .with_columns(*flagged)
-    )
-    counted = lazy.select(
-        [*converted, (pl.col("__index") + first_row).cast(pl.Int64).alias("row"), *names]
-    )
-    result = counted.collect()
-    totals = result.select([pl.col(n).sum() for n in names]).row(0) if names else ()
-    total = int(sum(totals))
+    indexed = frame.with_row_index("__index") if with_rows or drop_empty_rows else frame
+    if drop_empty_rows and presents:
+        indexed = indexed.filter(pl.any_horizontal(presents))
+    row = [(pl.col("__index") + first_row).cast(pl.Int64).alias("row")] if with_rows else []
+    kept = [*converted, *row, *(flagged if keep_valid else [])]
+    queries = [indexed.select(kept)]
+    if names:
+        queries.append(indexed.select([flag.sum() for flag in flagged]))
+    collected = pl.collect_all(queries)
+    result = collected[0]
+    total = int(sum(collected[1].row(0))) if names else 0
 
     problems: list[Problem] = []
     if total:
         located = (
-            lazy.filter(any_flag)
+            frame.with_row_index("__index")
+            .filter(pl.any_horizontal(presents) if drop_empty_rows and presents else pl.lit(True))
+            .with_columns(*flagged)
+            .filter(any_flag)
             .head(limit)
             .select(
                 (pl.col("__index") + first_row).cast(pl.Int64).alias("row"),
@@ -292,12 +313,17 @@ def convert_columns(
             .collect()
         )
         raw_of = {spec.header: f"__raw{i}" for i, spec in enumerate(specs)}
-        long = located.unpivot(index=["row", *raw_of.values()], on=names, variable_name="flag")
-        long = long.filter(pl.col("value")).sort("row", "flag").head(limit)
         position = {name: i for i, name in enumerate(names)}
+        long = (
+            located.unpivot(index=["row", *raw_of.values()], on=names, variable_name="flag")
+            .filter(pl.col("value"))
+            .with_columns(pl.col("flag").replace_strict(position, return_dtype=pl.Int64))
+            .sort("row", "flag")
+            .head(limit)
+        )
         for record in long.iter_rows(named=True):
-            header, _, expected = flags[position[record["flag"]]]
+            header, _, expected = flags[record["flag"]]
             problems.append(Problem(file, record["row"], header, record[raw_of[header]], expected))
     if keep_valid and names:
-        result = result.filter(~any_flag)
-    return Converted(result.drop(names), decided, tuple(problems), total)
+        result = result.filter(~any_flag).drop(names)
+    return Converted(result, decided, tuple(problems), total)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -329,6 +329,10 @@ _OUTPUT = {
     "unit_cost": "unit_cost_cents",
 }
 _CONTRACT_ORDER = [c.name for c in SALES]
+CATEGORY_ROLES = frozenset(
+    {"product", "family", "salesperson", "segment", "city", "region", "channel", "source"}
+)
+"""Text roles with few distinct values, kept ``Categorical`` when asked (big files)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,7 +377,7 @@ def header_score(headers: list[str] | tuple[str, ...]) -> int:
     return sum(1 for h in headers if normalise_header(str(h)) in known)
 
 
-def _specs(match: HeaderMatch) -> list[ColumnSpec]:
+def _specs(match: HeaderMatch, *, categorical: bool) -> list[ColumnSpec]:
     required = {"client", "date"}
     if "amount" in match.columns:
         required.add("amount")
@@ -381,9 +385,13 @@ def _specs(match: HeaderMatch) -> list[ColumnSpec]:
         required.add("amount_cents")
     else:
         required |= {"unit_price", "quantity"}
+    text = ValueKind.CATEGORY if categorical else ValueKind.TEXT
     return [
         ColumnSpec(
-            _OUTPUT.get(role, role), header, _KINDS.get(role, ValueKind.TEXT), role in required
+            _OUTPUT.get(role, role),
+            header,
+            _KINDS.get(role, text if role in CATEGORY_ROLES else ValueKind.TEXT),
+            role in required,
         )
         for role, header in match.columns.items()
     ]
@@ -407,11 +415,20 @@ def sales_from_table(
     *,
     columns: Mapping[str, str] | None = None,
     keep_valid: bool = False,
+    categorical: bool = False,
+    roles: Collection[str] | None = None,
 ) -> SalesFile:
     """Return the sales of an opened table (see :func:`read_sales`)."""
     file = str(table.path)
     headers = table.frame.collect_schema().names()
     match = recognise_headers(headers, SALES_VOCABULARY, overrides=columns, file=file)
+    if roles is not None:
+        wanted = set(roles) | {"client", "date"}
+        # Asking for the amount accepts whichever form of it the file has.
+        if "amount" in wanted:
+            wanted |= {"amount_cents", "unit_price", "quantity"}
+        kept = {r: h for r, h in match.columns.items() if r in wanted}
+        match = HeaderMatch(kept, tuple(h for h in headers if h not in kept.values()))
     if (
         "unit_price" in match.columns
         and "amount" not in match.columns
@@ -424,18 +441,21 @@ def sales_from_table(
                 )
             ]
         )
-    specs = _specs(match)
+    specs = _specs(match, categorical=categorical)
+    typed = table.kind == "parquet"
     converted = convert_columns(
         table.frame,
         specs,
         first_row=table.first_row,
         file=file,
         keep_valid=keep_valid,
-        clean_text=table.kind != "parquet",
+        clean_text=not typed,
+        drop_empty_rows=not typed,
+        with_rows=False,
     )
     if converted.total_problems and not keep_valid:
         raise ReadError(converted.problems, total=converted.total_problems)
-    frame = _derived(converted.frame.drop("row"))
+    frame = _derived(converted.frame)
     ordered = [c for c in _CONTRACT_ORDER if c in frame.columns]
     frame = frame.select(ordered + [c for c in frame.columns if c not in ordered])
     return SalesFile(
@@ -457,6 +477,8 @@ def read_sales(
     columns: Mapping[str, str] | None = None,
     sheet: str | int | None = None,
     keep_valid: bool = False,
+    categorical: bool = False,
+    roles: Collection[str] | None = None,
 ) -> SalesFile:
     """Return the sales lines of a CSV, XLSX/XLS/ODS or Parquet file as the canonical frame.
 
@@ -475,6 +497,13 @@ def read_sales(
     keep_valid
         Leave out rows with a problem and report them in ``SalesFile.problems``
         instead of raising.
+    categorical
+        Keep the text columns with few distinct values (:data:`CATEGORY_ROLES`) as
+        ``Categorical``: a tenth of the memory and much faster to group on millions
+        of lines. :func:`cartera.analytics.diagnosis.diagnose` accepts them as is.
+    roles
+        Read only these roles (plus client and date), e.g. ``("client", "date",
+        "amount")``; by default every recognised column.
 
     Raises
     ------
@@ -489,4 +518,6 @@ def read_sales(
     {'client': 'Código cliente', 'date': 'Fecha', 'amount': 'Importe'}
     """
     table = open_table(path, header_score=header_score, sheet=sheet)
-    return sales_from_table(table, columns=columns, keep_valid=keep_valid)
+    return sales_from_table(
+        table, columns=columns, keep_valid=keep_valid, categorical=categorical, roles=roles
+    )
