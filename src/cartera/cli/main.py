@@ -17,15 +17,24 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register_commands() -> None:
     # Imported here so that `cartera --help` does not pay for every module at import.
     # Each command module adds its commands: `from cartera.cli import x; x.register(app)`.
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from cartera.cli import admin_commands, analyze
     from cartera.cli import clv as clv_command
+    from cartera.cli import receivables as receivables_command
 
     admin_commands.register(app)
     analyze.register(app)
     clv_command.register(app)
+    receivables_command.register(app)
 
 
 def main() -> None:

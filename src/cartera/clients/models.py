@@ -102,7 +102,10 @@ class Account(TimeStampedModel):
     is_special = models.BooleanField(_("special client"), default=False)
     special_benefits = models.TextField(_("special benefits"), blank=True)
     credit_limit = MoneyField(
-        _("credit limit"), null=True, blank=True, help_text=_("Empty: no credit granted.")
+        _("credit limit"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit set. 0: no credit, every sale needs a manager's approval."),
     )
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     attributes = models.JSONField(

@@ -36,10 +36,35 @@ OWNER_PATH: dict[str, str | None] = {
     "receivables.payment": "account__owner",
     "activities.activity": "account__owner",
     "goals.goal": "salesperson",
+    "receivables.provisionoverride": "account__owner",
+    "receivables.creditevent": "account__owner",
+    "receivables.provisionpolicy": None,
     "team.salesperson": "",
     "catalog.product": None,
     "prospecting.campaign": None,
 }
+
+
+class _System:
+    """The command line acting for the company: sees and changes everything.
+
+    Commands run by whoever operates the server (``cartera receivables aging``, a
+    scheduler's ``cartera rate``) act as this principal unless ``--as USER`` names a
+    login, in which case that login's role applies.
+    """
+
+    pk = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    role = Role.ADMIN
+    username = "system"
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = _System()
 
 
 def sees_all(user: User | AnonymousUser) -> bool:

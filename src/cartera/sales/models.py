@@ -19,6 +19,10 @@ class Channel(models.TextChoices):
 class SaleKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
     CREDIT_NOTE = "credit_note", _("Credit note")
+    ORDER = "order", _("Order (not yet invoiced)")
+
+
+INVOICED_KINDS = (SaleKind.INVOICE, SaleKind.CREDIT_NOTE)
 
 
 class Sale(TimeStampedModel):
@@ -57,6 +61,14 @@ class Sale(TimeStampedModel):
         max_length=300,
         blank=True,
         help_text=_("Why a manager let this sale exceed the client's credit limit."),
+    )
+    credit_override_by = models.ForeignKey(
+        "users.User",
+        verbose_name=_("overridden by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:

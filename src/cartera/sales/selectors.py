@@ -46,8 +46,12 @@ LEFT JOIN team_salesperson sp ON sp.id = s.salesperson_id
 """
 
 
-def _owner_clause(user: User | AnonymousUser) -> str:
-    """Return the SQL condition limiting rows to what ``user`` may see (common.scoping)."""
+def owner_clause(user: User | AnonymousUser) -> str:
+    """Return the SQL condition on the account ``a`` limiting rows to what ``user`` may see.
+
+    The raw-SQL twin of ``common.scoping.visible_to`` for the Arrow bridge: the same
+    rule, expressed on the ``clients_account`` row aliased ``a``.
+    """
     if sees_all(user):
         return "1 = 1"
     if not user.is_authenticated or not user.is_active:
@@ -63,7 +67,7 @@ def sales_frame(
     A salesperson gets the whole history of the clients they own today, including sales
     made by the previous owner, because the client's history follows the client.
     """
-    conditions = [_owner_clause(user)]
+    conditions = [owner_clause(user), "s.kind <> 'order'"]
     if since is not None:
         conditions.append(f"s.date >= '{since.isoformat()}'")
     if until is not None:

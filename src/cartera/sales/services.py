@@ -15,8 +15,11 @@ from cartera.catalog.models import Product
 from cartera.clients.models import Account
 from cartera.common.money import quantize
 from cartera.common.services import validated_save
+from cartera.receivables.credit import credit_check
+from cartera.receivables.models import CreditEvent
 from cartera.sales.models import Channel, Sale, SaleKind, SaleLine
 from cartera.team.models import Salesperson
+from cartera.users.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +60,16 @@ def sale_record(
     due_date: dt.date | None = None,
     channel: str = Channel.B2B,
     kind: str = SaleKind.INVOICE,
+    credit_override_by: User | None = None,
     credit_override_reason: str = "",
 ) -> Sale:
     """Record an invoice (or a credit note) and its lines in one transaction.
 
     The salesperson defaults to the account's owner at the time of the sale; the due
     date to the sale date plus the client's payment terms. A credit note's lines carry
-    positive quantities and negative amounts.
+    positive quantities and negative amounts. A sale that would take the client over
+    its credit limit is refused (``CreditLimitExceededError``, with the figures) unless a
+    manager approves it with ``credit_override_by`` and a reason, which is logged (S1.8).
     """
     client = _resolve_account(account)
     if not lines:
@@ -107,7 +113,28 @@ def sale_record(
         raise ValidationError(errors, code="invalid_lines")
     sale.total = sum((line.amount for line in built), Decimal(0))
     sale.cost_total = sum((line.cost for line in built), Decimal(0))
+    decision = credit_check(
+        account=client,
+        amount=sale.total,
+        override_by=credit_override_by,
+        override_reason=credit_override_reason,
+    )
+    if decision.overridden:
+        sale.credit_override_by = credit_override_by
+    else:
+        sale.credit_override_reason = ""
     validated_save(sale)
+    if decision.overridden:
+        CreditEvent.objects.create(
+            account=client,
+            kind=CreditEvent.Kind.OVERRIDE,
+            sale=sale,
+            new_limit=decision.exposure.limit,
+            exposure=decision.exposure.total,
+            amount=sale.total,
+            reason=credit_override_reason.strip(),
+            user=credit_override_by,
+        )
     for line in built:
         line.sale = sale
         line.full_clean(exclude=["sale"])

@@ -1,0 +1,175 @@
+"""Reads of receivables: the ledger frames through the Arrow bridge, and the reports.
+
+Every figure is computed by ``cartera.analytics.receivables`` on the frames built
+here; this module only chooses the rows the user may see and the company's policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from cartera.analytics import receivables as ar
+from cartera.analytics.frames import MONEY
+from cartera.common.arrow import read_frame
+from cartera.receivables.models import (
+    DEFAULT_BOUNDS,
+    DEFAULT_PERCENTS,
+    ProvisionOverride,
+    ProvisionPolicy,
+)
+from cartera.sales.selectors import owner_clause
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cartera.users.models import User
+
+INVOICES_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "invoice": pl.String,
+    "client": pl.String,
+    "date": pl.Date,
+    "due_date": pl.Date,
+    "amount_cents": MONEY,
+    "salesperson": pl.String,
+    "segment": pl.String,
+    "client_name": pl.String,
+    "owner": pl.String,
+}
+PAYMENTS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "payment": pl.String,
+    "client": pl.String,
+    "date": pl.Date,
+    "amount_cents": MONEY,
+    "invoice": pl.String,
+}
+
+
+def _date_clause(column: str, as_of: dt.date | None) -> str:
+    return f" AND {column} <= '{as_of.isoformat()}'" if as_of else ""
+
+
+def invoices_frame(
+    *, user: User | AnonymousUser, as_of: dt.date | None = None, account_id: int | None = None
+) -> pl.DataFrame:
+    """Return the invoices and credit notes ``user`` may see, issued up to ``as_of``."""
+    only = f" AND a.id = {int(account_id)}" if account_id is not None else ""
+    sql = (
+        "SELECT s.number AS invoice, a.code AS client, s.date AS date, s.due_date AS due_date,"
+        " s.total AS amount_cents, sp.name AS salesperson, a.segment AS segment,"
+        " COALESCE(NULLIF(a.trade_name, ''), a.legal_name) AS client_name, o.name AS owner"
+        " FROM sales_sale s JOIN clients_account a ON a.id = s.account_id"
+        " LEFT JOIN team_salesperson sp ON sp.id = s.salesperson_id"
+        " LEFT JOIN team_salesperson o ON o.id = a.owner_id"
+        f" WHERE s.kind <> 'order' AND {owner_clause(user)}{only}{_date_clause('s.date', as_of)}"
+    )
+    return read_frame(sql, schema=INVOICES_SCHEMA)
+
+
+def payments_frame(
+    *, user: User | AnonymousUser, as_of: dt.date | None = None, account_id: int | None = None
+) -> pl.DataFrame:
+    """Return the payments ``user`` may see, received up to ``as_of``."""
+    only = f" AND a.id = {int(account_id)}" if account_id is not None else ""
+    sql = (
+        "SELECT p.reference AS payment, a.code AS client, p.date AS date,"
+        " p.amount AS amount_cents, s.number AS invoice"
+        " FROM receivables_payment p JOIN clients_account a ON a.id = p.account_id"
+        " LEFT JOIN sales_sale s ON s.id = p.sale_id"
+        f" WHERE {owner_clause(user)}{only}{_date_clause('p.date', as_of)}"
+    )
+    return read_frame(sql, schema=PAYMENTS_SCHEMA)
+
+
+def provision_policy() -> ar.ProvisionPolicy:
+    """Return the company's provision policy with the per-client overrides."""
+    stored = ProvisionPolicy.objects.filter(pk=1).first()
+    bounds = tuple(stored.bounds) if stored and stored.bounds else tuple(DEFAULT_BOUNDS)
+    percents = stored.percents if stored and stored.percents else DEFAULT_PERCENTS
+    overrides = dict(ProvisionOverride.objects.values_list("account__code", "percent").iterator())
+    return ar.ProvisionPolicy(
+        percents=tuple(Decimal(str(p)) for p in percents),
+        buckets=ar.Buckets(bounds),
+        overrides=overrides,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    invoices: pl.DataFrame
+    payments: pl.DataFrame
+
+
+def ledger(
+    *, user: User | AnonymousUser, as_of: dt.date | None = None, account_id: int | None = None
+) -> Ledger:
+    return Ledger(
+        invoices=invoices_frame(user=user, as_of=as_of, account_id=account_id),
+        payments=payments_frame(user=user, as_of=as_of, account_id=account_id),
+    )
+
+
+def ageing_report(
+    *, user: User | AnonymousUser, as_of: dt.date, account_id: int | None = None
+) -> ar.Ageing:
+    """Return the ageing at ``as_of`` of what ``user`` may see, in the policy's buckets."""
+    books = ledger(user=user, as_of=as_of, account_id=account_id)
+    return ar.ageing(
+        books.invoices, books.payments, as_of=as_of, buckets=provision_policy().buckets,
+        check=False,
+    )  # fmt: skip
+
+
+def provision_report(*, user: User | AnonymousUser, as_of: dt.date) -> ar.Provision:
+    """Return the provision for doubtful debts at ``as_of`` (S1.11)."""
+    return ar.provision(ageing_report(user=user, as_of=as_of), provision_policy())
+
+
+def provision_movement_report(
+    *, user: User | AnonymousUser, start: dt.date, end: dt.date
+) -> ar.ProvisionMovement:
+    """Return what to charge and release between the provisions at ``start`` and ``end``."""
+    return ar.provision_movement(
+        provision_report(user=user, as_of=start), provision_report(user=user, as_of=end)
+    )
+
+
+def purchasing_contacts(*, user: User | AnonymousUser) -> pl.DataFrame:
+    """Return per client the purchasing contact (or first contact), phone and e-mail."""
+    sql = (
+        "SELECT a.code AS client, c.name AS contact, c.phone AS phone, c.email AS email"
+        " FROM clients_contact c JOIN clients_account a ON a.id = c.account_id"
+        f" WHERE {owner_clause(user)} ORDER BY a.code, c.is_purchasing DESC, c.id"
+    )
+    frame = read_frame(
+        sql,
+        schema={"client": pl.String, "contact": pl.String, "phone": pl.String, "email": pl.String},
+    )
+    return frame.unique(subset="client", keep="first", maintain_order=True)
+
+
+def dunning_report(*, user: User | AnonymousUser, as_of: dt.date) -> ar.DunningList:
+    """Return overdue items by client with the purchasing contact and a suggested action."""
+    return ar.dunning_list(
+        ageing_report(user=user, as_of=as_of), contacts=purchasing_contacts(user=user)
+    )
+
+
+def cashflow_report(
+    *, user: User | AnonymousUser, as_of: dt.date, months_back: int = 12, months_ahead: int = 3
+) -> tuple[pl.DataFrame, ar.CollectionForecast]:
+    """Return monthly sales vs collections and expected collections ahead (S3.6)."""
+    books = ledger(user=user, as_of=as_of)
+    start = _months_before(as_of, months_back - 1)
+    monthly = ar.monthly_cashflow(books.invoices, books.payments, start=start, end=as_of)
+    allocation = ar.allocate(books.invoices, books.payments, as_of=as_of, check=False)
+    return monthly, ar.expected_collections(allocation, months=months_ahead)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 - months
+    return dt.date(total // 12, total % 12 + 1, 1)
