@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from gettext import gettext as _
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import polars as pl
 import typer
@@ -41,6 +41,7 @@ from cartera.analytics.clv import (
     portfolio_value,
     summarize,
 )
+from cartera.analytics.clv.summary import Period
 from cartera.analytics.io import ReadError, read_sales
 
 console = Console()
@@ -249,6 +250,7 @@ def clv(
         if out is not None and not out.parent.exists():
             raise _fail(_("the folder of {o} does not exist").format(o=out))
     model_class = MODELS[model]
+    unit = cast(Period, period)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -276,7 +278,7 @@ def clv(
             summary = _step(
                 progress,
                 _("summarising {n:,} lines").format(n=sales.frame.height),
-                lambda: summarize(sales.frame, calibration_end=end, period=period),  # type: ignore[arg-type]
+                lambda: summarize(sales.frame, calibration_end=end, period=unit),
             )
             purchases = _step(
                 progress,
@@ -300,14 +302,14 @@ def clv(
             values = _step(
                 progress,
                 _("valuing clients"),
-                lambda: customer_value(purchases, spend, score, period=period, **options),  # type: ignore[arg-type]
+                lambda: customer_value(purchases, spend, score, period=unit, **options),
             )
             task = progress.add_task(_("portfolio interval"), total=draws)
             book = portfolio_value(
                 purchases,
                 spend,
                 score,
-                period=period,  # type: ignore[arg-type]
+                period=unit,
                 draws=draws,
                 progress=lambda done, _total: progress.update(task, completed=done),
                 **options,

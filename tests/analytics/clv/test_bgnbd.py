@@ -181,3 +181,11 @@ def test_invalid_summaries_are_located(
 def test_predicting_before_fit_says_what_to_do() -> None:
     with pytest.raises(NotFittedError, match="call fit"):
         BetaGeo().p_alive(1, 1.0, 2.0)
+
+
+def test_numpy_polars_and_pandas_inputs_give_the_same_fit(cdnow_summary: pl.DataFrame) -> None:
+    columns = [cdnow_summary[c] for c in ("frequency", "recency", "T")]
+    from_polars = BetaGeo().fit(*columns).params_
+    from_numpy = BetaGeo().fit(*(c.to_numpy() for c in columns)).params_
+    from_pandas = BetaGeo().fit(*(c.to_pandas() for c in columns)).params_
+    assert from_polars == from_numpy == from_pandas
