@@ -102,6 +102,15 @@ def test_receivables_hold_overdue_and_partly_paid_invoices(demo):
     assert demo.tables["sales"].filter(pl.col("kind") == "credit_note").height > 10
 
 
+def test_recent_orders_are_waiting_to_be_invoiced(demo):
+    orders = demo.tables["sales"].filter(pl.col("kind") == "order")
+    assert orders.height > 10
+    assert orders["date"].min() >= TODAY - dt.timedelta(days=5)
+    assert orders["number"].str.starts_with("PED").all()
+    paid = demo.tables["payments"]["sale_id"].drop_nulls()
+    assert not orders["id"].is_in(paid.implode()).any()
+
+
 def test_activities_of_every_kind_and_contacts_due(demo):
     activities = demo.tables["activities"]
     kinds = set(activities["kind"].unique().to_list())
@@ -156,6 +165,11 @@ def test_demo_loads_into_the_database_and_logins_work(client):
 
     data = generate(DemoSpec(clients=60, years=1, seed=3, today=TODAY))
     loaded = load_demo(data)
+    from cartera.receivables.models import ProvisionOverride
+
+    bankrupt = ProvisionOverride.objects.get()
+    assert bankrupt.account.lost_reason == "bankrupt"
+    assert bankrupt.percent == 100
     assert (
         Account.objects.filter(status__in=[Status.CLIENT, Status.INACTIVE, Status.LOST]).count()
         == 60

@@ -94,6 +94,14 @@ def test_an_invoice_paid_later_is_still_open_at_an_earlier_date(ledger):
     assert f1["days_overdue"].to_list() == [50]
 
 
+def test_ageing_by_abc_class_sums_to_the_total(ledger):
+    aged = ageing_report(user=ledger, as_of=dt.date(2026, 3, 31), with_abc=True)
+    by_class = aged.table(by="abc")
+    # C2 (1,000 of 1,800 sold in the window) and C1 are both A: nothing before them
+    # reaches 80 % of the revenue.
+    assert by_class.select("abc", "open_cents").rows() == [("A", 160000)]
+
+
 def test_provision_movement_between_two_dates(ledger):
     movement = provision_movement_report(
         user=ledger, start=dt.date(2026, 3, 31), end=dt.date(2026, 6, 30)

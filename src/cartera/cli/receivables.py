@@ -55,7 +55,7 @@ def aging(
     as_of: Annotated[
         str, typer.Option(help="Date of the ageing (YYYY-MM-DD); default today.")
     ] = "",
-    by: Annotated[str, typer.Option(help="client, salesperson or segment")] = "client",
+    by: Annotated[str, typer.Option(help="client, salesperson, segment or abc")] = "client",
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the report as JSON.")
     ] = None,
@@ -73,11 +73,11 @@ def aging(
     from cartera.reporting.json_report import records
     from cartera.reporting.workbook import write_workbook
 
-    if by not in {"client", "salesperson", "segment"}:
-        raise fail(f"--by expects client, salesperson or segment, got {by!r}")
+    if by not in {"client", "salesperson", "segment", "abc"}:
+        raise fail(f"--by expects client, salesperson, segment or abc, got {by!r}")
     day = parse_date(as_of, "--as-of") or timezone.localdate()
     user = acting_user(as_user)
-    aged = ageing_report(user=user, as_of=day)
+    aged = ageing_report(user=user, as_of=day, with_abc=by == "abc")
     provision = ar.provision(aged, provision_policy())
     table = aged.table(by=by)
     payload = ageing_payload(aged, provision)

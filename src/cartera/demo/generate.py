@@ -713,12 +713,15 @@ def _sales(
     channels = ["b2b", "b2c", "partner", "ecommerce"]
     channel = np.where(c.individual, 1, np.where(c.source == "partner", 2, 0))[s_client]
     channel = np.where((rng.random(len(s_client)) < 0.12) & (channel == 0), 3, channel)
-    is_invoice = np.arange(len(s_client)) < n_orders
+    # Orders of the last few days not yet invoiced count in the credit exposure (S1.8).
+    unbilled = (day >= today - 5) & (rng.random(n_orders) < 0.5)
+    unbilled[returned] = False
+    kind = np.concatenate([np.where(unbilled, 2, 1), np.zeros(len(returned), dtype=np.int64)])
     seq = np.concatenate([np.arange(1, n_orders + 1), np.arange(1, len(returned) + 1)])
     year = s_day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
     numbers = pl.select(
         pl.concat_str(
-            pl.when(pl.lit(pl.Series(is_invoice))).then(pl.lit("F")).otherwise(pl.lit("A")),
+            _text(["A", "F", "PED"], kind),
             pl.lit(pl.Series(year)).cast(pl.String),
             pl.lit("-"),
             pl.lit(pl.Series(seq)).cast(pl.String).str.zfill(7),
@@ -730,7 +733,7 @@ def _sales(
             {
                 "id": np.arange(1, n_sales + 1),
                 "number": numbers,
-                "kind": _text(["credit_note", "invoice"], is_invoice),
+                "kind": _text(["credit_note", "invoice", "order"], kind),
                 "account_id": s_client + 1,
                 "salesperson_id": seller,
                 "date": _dates(s_day),
@@ -756,7 +759,9 @@ def _sales(
             "cost": np.concatenate([cost, r_cost]),
         }
     )
-    return sales, lines, client, order_total, credit_by_order, due[:n_orders]
+    # An unbilled order is owed nothing yet: zero it for the payments that follow.
+    owed_total = np.where(unbilled, 0, order_total)
+    return sales, lines, client, owed_total, credit_by_order, due[:n_orders]
 
 
 def _days_array(dates: pl.Series) -> np.ndarray:

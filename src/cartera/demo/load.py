@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from cartera.activities.models import Activity
 from cartera.catalog.models import Product
-from cartera.clients.models import Account, Contact, OwnershipPeriod
+from cartera.clients.models import Account, Contact, LostReason, OwnershipPeriod
 from cartera.common.bulk import (
     bulk_insert,
     bulk_load_session,
@@ -21,7 +21,14 @@ from cartera.common.models import CompanySettings
 from cartera.demo.generate import DEFAULT_PASSWORD, DemoData, Login
 from cartera.goals.models import Goal
 from cartera.prospecting.models import Campaign
-from cartera.receivables.models import Payment
+from cartera.receivables.models import (
+    DEFAULT_BOUNDS,
+    DEFAULT_PERCENTS,
+    CreditEvent,
+    Payment,
+    ProvisionOverride,
+    ProvisionPolicy,
+)
 from cartera.sales.models import Sale, SaleLine
 from cartera.team.models import Salesperson
 from cartera.users.models import User
@@ -66,6 +73,19 @@ def _write_tables(data: DemoData, on_table: Callable[[str, int], None] | None) -
     return written
 
 
+def _receivables_policy() -> None:
+    """Store the default provision policy and provision bankrupt clients at 100 % (S1.11)."""
+    ProvisionPolicy.objects.update_or_create(
+        pk=1, defaults={"bounds": DEFAULT_BOUNDS, "percents": DEFAULT_PERCENTS}
+    )
+    ProvisionOverride.objects.bulk_create(
+        ProvisionOverride(account_id=pk, percent=100, reason="Concurso de acreedores")
+        for pk in Account.objects.filter(lost_reason=LostReason.BANKRUPT).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def load_demo(
     data: DemoData,
     *,
@@ -94,6 +114,8 @@ def _load(
             raise DemoError(
                 "The database already holds a portfolio; use --replace to delete it first."
             )
+        ProvisionOverride.objects.all().delete()
+        CreditEvent.objects.all().delete()
         for _name, model in reversed(TABLES):
             model._default_manager.all().delete()
         User.objects.filter(username__in=[login.username for login in data.logins]).delete()
@@ -104,6 +126,7 @@ def _load(
     with deferred_indexes(*(model for _name, model in TABLES)):
         written = _write_tables(data, on_table)
     reset_sequences(*(model for _name, model in TABLES))
+    _receivables_policy()
 
     encoded = make_password(password)  # hashing is slow on purpose: do it once
     for login in data.logins:

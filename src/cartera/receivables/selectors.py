@@ -22,7 +22,7 @@ from cartera.receivables.models import (
     ProvisionOverride,
     ProvisionPolicy,
 )
-from cartera.sales.selectors import owner_clause
+from cartera.sales.selectors import abc_by_client, owner_clause
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -114,14 +114,24 @@ def ledger(
 
 
 def ageing_report(
-    *, user: User | AnonymousUser, as_of: dt.date, account_id: int | None = None
+    *,
+    user: User | AnonymousUser,
+    as_of: dt.date,
+    account_id: int | None = None,
+    with_abc: bool = False,
 ) -> ar.Ageing:
-    """Return the ageing at ``as_of`` of what ``user`` may see, in the policy's buckets."""
+    """Return the ageing at ``as_of`` of what ``user`` may see, in the policy's buckets.
+
+    ``with_abc`` adds each client's ABC class (company-wide, S3.7) so that the ageing
+    can be broken down by class.
+    """
     books = ledger(user=user, as_of=as_of, account_id=account_id)
+    invoices = books.invoices
+    if with_abc:
+        invoices = invoices.join(abc_by_client(as_of=as_of), on="client", how="left")
     return ar.ageing(
-        books.invoices, books.payments, as_of=as_of, buckets=provision_policy().buckets,
-        check=False,
-    )  # fmt: skip
+        invoices, books.payments, as_of=as_of, buckets=provision_policy().buckets, check=False
+    )
 
 
 def provision_report(*, user: User | AnonymousUser, as_of: dt.date) -> ar.Provision:

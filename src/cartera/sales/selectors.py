@@ -74,3 +74,19 @@ def sales_frame(
         conditions.append(f"s.date <= '{until.isoformat()}'")
     sql = f"{_SALES_SQL} WHERE {' AND '.join(conditions)} ORDER BY s.date, s.id, l.line_no"
     return read_frame(sql, schema=SALES_SCHEMA)
+
+
+def abc_by_client(*, as_of: dt.date | None = None) -> pl.DataFrame:
+    """Return ``client``, ``abc`` (A/B/C; null when inactive) over the whole company (S3.7).
+
+    The class is a company-wide ranking, so it is computed on every sale whoever asks;
+    callers join it to rows the user may already see.
+    """
+    from cartera.analytics.diagnosis import abc_classes, client_table
+    from cartera.common.scoping import SYSTEM
+
+    sales = sales_frame(user=SYSTEM, until=as_of)
+    if sales.height == 0:
+        return pl.DataFrame(schema={"client": pl.String, "abc": pl.String})
+    table, _period = client_table(sales, as_of=as_of)
+    return abc_classes(table).select("client", pl.col("abc_class").alias("abc"))
