@@ -56,8 +56,8 @@ class TailIntegral:
     d_beta: FloatArray
 
 
-_STEP = 1.0 / 10.0
-_KNEE_STEP = 0.4
+_STEP = 1.0 / 8.0
+_KNEE_STEP = 0.5
 """Largest step in w near a knee: its singularities sit π off the real axis."""
 _DROP = 45.0
 """Nodes cover the integrand down to exp(-45) of its peak on both sides."""
@@ -87,7 +87,7 @@ def _chunk(
     high = np.maximum(centre, np.log(np.maximum(a_t, b_t) * (m + n) / big_m)) + _DROP / big_m
     v_low = np.arcsinh((low - centre) / sigma).min()
     v_high = np.arcsinh((high - centre) / sigma).max()
-    # The knees (singularities π off the real axis) need steps of at most about 0.4 in
+    # The knees (singularities π off the real axis) need steps of at most about 0.5 in
     # w; far from the centre, sinh stretches the steps, so shorten them when α and β are
     # decades apart.
     knee = np.maximum(np.abs(np.log(a_t) - centre), np.abs(np.log(b_t) - centre))
