@@ -159,3 +159,15 @@ def test_aging_command_refuses_a_bad_date(ledger):
     result = CliRunner().invoke(app, ["receivables", "aging", "--as-of", "31/03/2026"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_credit_report_uses_one_matching_for_every_table(ledger):
+    from cartera.receivables.selectors import credit_report
+
+    report = credit_report(user=ledger, as_of=dt.date(2026, 3, 31))
+    exposure = dict(report.exposure.select("client", "exposure_cents").iter_rows())
+    assert exposure == {"C1": 60000, "C2": 100000}
+    assert report.concentration["open_cents"].sum() == 160000
+    assert set(report.solvency["client"].to_list()) == {"C1", "C2"}
+    # C2 has paid nothing of a debt 181 days overdue: the lowest score.
+    assert report.solvency["client"][0] == "C2"

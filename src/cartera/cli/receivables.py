@@ -226,3 +226,54 @@ def cashflow(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(receivables, name="receivables")
+
+
+@receivables.command("credit")
+def credit_command(
+    as_of: Annotated[str, typer.Option(help="Date (YYYY-MM-DD); default today.")] = "",
+    xlsx_out: Annotated[Path | None, typer.Option("--xlsx", help="Every table as a sheet.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows shown on screen.")] = 15,
+    as_user: AsOption = "",
+) -> None:
+    """Show exposure against limits, solvency, proposed limits and risk by salesperson (S1.8)."""
+    setup_django()
+    from django.utils import timezone
+
+    from cartera.receivables.selectors import credit_report
+    from cartera.reporting.workbook import write_workbook
+
+    day = parse_date(as_of, "--as-of") or timezone.localdate()
+    report = credit_report(user=acting_user(as_user), as_of=day)
+    over = report.exposure.filter(report.exposure["headroom_cents"] < 0)
+    shown = Table(title=f"Clients over their credit limit at {day.isoformat()}: {over.height}")
+    for column in ("client", "exposure", "limit", "over by"):
+        shown.add_column(column, justify="right")
+    for row in over.sort("headroom_cents").head(limit).iter_rows(named=True):
+        shown.add_row(
+            row["client"], f"{row['exposure_cents'] / 100:,.2f}",
+            f"{row['limit_cents'] / 100:,.2f}", f"{-row['headroom_cents'] / 100:,.2f}",
+        )  # fmt: skip
+    console.print(shown)
+    people = Table(title="Credit carried by each salesperson's portfolio (S3.9.3)")
+    for column in ("salesperson", "clients", "open", "overdue", "share", "top client"):
+        people.add_column(column, justify="right")
+    for row in report.concentration.iter_rows(named=True):
+        people.add_row(
+            str(row["salesperson"]), str(row["clients"]), f"{row['open_cents'] / 100:,.2f}",
+            f"{row['overdue_cents'] / 100:,.2f}", f"{row['share_of_open']:.1%}",
+            f"{row['top_client_share']:.1%}",
+        )  # fmt: skip
+    console.print(people)
+    if xlsx_out:
+        write_workbook(
+            xlsx_out,
+            {
+                "Exposure": report.exposure,
+                "Solvency": report.solvency,
+                "Proposed limits": report.proposals,
+                "Behaviour": report.behaviour,
+                "DSO by salesperson": report.dso_by_salesperson,
+                "By salesperson": report.concentration,
+                "Risk x value": report.risk_matrix,
+            },
+        )

@@ -183,3 +183,61 @@ def cashflow_report(
 def _months_before(day: dt.date, months: int) -> dt.date:
     total = day.year * 12 + day.month - 1 - months
     return dt.date(total // 12, total % 12 + 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class CreditReport:
+    """Payment behaviour, solvency, limits and risk of what a user may see (S1.8, S1.9)."""
+
+    as_of: dt.date
+    behaviour: pl.DataFrame  # per client: share on time, average days late
+    dso_by_salesperson: pl.DataFrame
+    solvency: pl.DataFrame  # per client: score 0–100 with its components
+    proposals: pl.DataFrame  # per client: proposed limit and the reason
+    exposure: pl.DataFrame  # per client: exposure against the limit
+    concentration: pl.DataFrame  # per salesperson: credit carried and its concentration
+    risk_matrix: pl.DataFrame  # ABC class × payment-risk class
+
+
+def _limits_frame(*, user: User | AnonymousUser) -> pl.DataFrame:
+    sql = (
+        "SELECT a.code AS client, a.credit_limit AS limit_cents, o.name AS salesperson"
+        " FROM clients_account a LEFT JOIN team_salesperson o ON o.id = a.owner_id"
+        f" WHERE a.status IN ('client', 'inactive', 'lost') AND {owner_clause(user)}"
+    )
+    return read_frame(
+        sql, schema={"client": pl.String, "limit_cents": MONEY, "salesperson": pl.String}
+    )
+
+
+def _unbilled_frame(*, user: User | AnonymousUser) -> pl.DataFrame:
+    sql = (
+        "SELECT a.code AS client, SUM(s.total) AS unbilled_cents FROM sales_sale s"
+        " JOIN clients_account a ON a.id = s.account_id"
+        f" WHERE s.kind = 'order' AND {owner_clause(user)} GROUP BY a.code"
+    )
+    return read_frame(sql, schema={"client": pl.String, "unbilled_cents": MONEY})
+
+
+def credit_report(*, user: User | AnonymousUser, as_of: dt.date) -> CreditReport:
+    """Return the credit view at ``as_of``: one matching of the ledger feeds every table."""
+    books = ledger(user=user, as_of=as_of)
+    allocation = ar.allocate(books.invoices, books.payments, as_of=as_of, check=False)
+    scores = ar.solvency(allocation, books.invoices)
+    limits = _limits_frame(user=user)
+    return CreditReport(
+        as_of=as_of,
+        behaviour=ar.payment_behaviour(allocation, by="client"),
+        dso_by_salesperson=ar.days_sales_outstanding(books.invoices, allocation, by="salesperson"),
+        solvency=scores,
+        proposals=ar.propose_credit_limits(scores, books.invoices, as_of=as_of),
+        exposure=ar.credit_exposure(
+            allocation, limits.select("client", "limit_cents"), unbilled=_unbilled_frame(user=user)
+        ),
+        concentration=ar.credit_concentration(
+            allocation,
+            limits=limits.select("client", "limit_cents"),
+            owners=limits.select("client", "salesperson"),
+        ),
+        risk_matrix=ar.risk_matrix(scores, allocation, classes=abc_by_client(as_of=as_of)),
+    )
