@@ -171,12 +171,12 @@ def _fit_winners(
     for (name,), members in chosen.group_by("model"):
         model = str(name)
         engine = StatsForecast(
-            models=[build(model, tier.season_length)],
+            models=[build(model, tier)],
             freq=FREQ,
             n_jobs=n_jobs,
             # Fitted fine at every backtest origin; should the full history still
             # break it, last value (or last year) is the honest stand-in.
-            fallback_model=build("SeasonalNaive" if tier.scale_lag > 1 else "Naive", 1),
+            fallback_model=build("SeasonalNaive" if tier.scale_lag > 1 else "Naive", tier),
         )
         part = history.join(members.select("series"), on="series", how="semi")
         with quiet():

@@ -84,7 +84,7 @@ def backtest(history: pl.DataFrame, tier: Tier, *, n_jobs: int = 1) -> pl.DataFr
         errors = pl.DataFrame(schema=schema)
     else:
         engine = StatsForecast(
-            models=[build(name, tier.season_length) for name in tier.models],
+            models=[build(name, tier) for name in tier.models],
             freq=FREQ,
             n_jobs=n_jobs,
             # A model that fails scores nothing rather than borrowing another's forecast.
