@@ -132,3 +132,12 @@ def test_bad_settings_are_refused_with_a_message(options, message):
     monthly = seasonal_series("s", FIRST, 12)
     with pytest.raises(ValueError, match=message):
         forecast_revenue(monthly, **options)
+
+
+def test_thorough_search_puts_the_stepwise_autoarima_and_damped_trends_back():
+    fast, thorough = tiers("fast")[0], tiers("thorough")[0]
+    assert fast.models == ("AutoETS", "AirlineARIMA", "AutoTheta", "SeasonalNaive")
+    assert thorough.models == ("AutoETS", "AutoARIMA", "AutoTheta", "SeasonalNaive")
+    assert (fast.damped, thorough.damped) == (False, None)
+    # Every tier's backtest leaves at least 7 months before its earliest origin.
+    assert [(t.min_months, t.cv_months) for t in tiers()] == [(36, 12), (24, 12), (12, 5), (1, 0)]
