@@ -29,12 +29,14 @@ def _register_commands() -> None:
     _registered = True
     from cartera.cli import admin_commands, analyze
     from cartera.cli import clv as clv_command
+    from cartera.cli import ops
     from cartera.cli import receivables as receivables_command
 
     admin_commands.register(app)
     analyze.register(app)
     clv_command.register(app)
     receivables_command.register(app)
+    ops.register(app)
 
 
 def main() -> None:
