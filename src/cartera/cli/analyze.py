@@ -211,7 +211,7 @@ def analyze(
             sales = _step(
                 progress,
                 _("reading {f}").format(f=file.name),
-                lambda: read_sales(file, columns=columns or None, sheet=chosen),
+                lambda: read_sales(file, columns=columns or None, sheet=chosen, categorical=True),
             )
             contacts = (
                 _step(

@@ -44,3 +44,8 @@ def test_an_impossible_date_is_null_not_rolled_over():
 
 def test_a_column_with_values_of_both_orders_stays_day_first_and_reports_the_month_first():
     assert _read(["13/01/2025", "01/13/2025"]) == (DateFormat.DAY_FIRST, [D(2025, 1, 13), None])
+
+
+def test_a_day_first_column_also_reads_the_iso_text_of_typed_spreadsheet_dates():
+    values = ["05/02/2025", "2025-01-03 00:00:00", "07/02/2025"]
+    assert _read(values) == (DateFormat.DAY_FIRST, [D(2025, 2, 5), D(2025, 1, 3), D(2025, 2, 7)])

@@ -115,7 +115,12 @@ def parse_dates(expr: pl.Expr, fmt: DateFormat) -> pl.Expr:
     iso = pl.concat_str(
         [year, month.str.zfill(2), day.str.zfill(2)], separator="-", ignore_nulls=False
     )
-    return iso.str.to_date("%Y-%m-%d", strict=False).alias(name)
+    parsed = iso.str.to_date("%Y-%m-%d", strict=False)
+    if fmt is not DateFormat.ISO:
+        # ISO text is never ambiguous, and spreadsheets turn their typed date cells into
+        # it: a column of text dates with some real date cells reads both.
+        parsed = pl.coalesce(parsed, parse_dates(text, DateFormat.ISO))
+    return parsed.alias(name)
 
 
 def as_date(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
