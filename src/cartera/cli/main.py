@@ -29,7 +29,7 @@ def _register_commands() -> None:
     _registered = True
     from cartera.cli import admin_commands, analyze
     from cartera.cli import clv as clv_command
-    from cartera.cli import ops
+    from cartera.cli import ops, privacy
     from cartera.cli import receivables as receivables_command
 
     admin_commands.register(app)
@@ -37,6 +37,7 @@ def _register_commands() -> None:
     clv_command.register(app)
     receivables_command.register(app)
     ops.register(app)
+    privacy.register(app)
 
 
 def main() -> None:
