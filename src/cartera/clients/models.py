@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cartera.common.fields import MoneyField
 from cartera.common.models import TimeStampedModel
 from cartera.common.validators import validate_email, validate_phone_e164
-from cartera.prospecting.models import Source
+from cartera.prospecting.models import DisqualificationReason, PipelineStage, Source
 
 
 class AccountKind(models.TextChoices):
@@ -115,6 +115,20 @@ class Account(TimeStampedModel):
         help_text=_("Free criteria for the ideal client profile (age band, rating, …)."),
     )
     is_archived = models.BooleanField(_("archived"), default=False)
+    # The prospect pipeline (S0.5, S0.6). Empty for a client that never went through it
+    # (clients from before cartera); a won prospect keeps its stage "won" and its dates.
+    pipeline_stage = models.CharField(
+        _("pipeline stage"), max_length=10, choices=PipelineStage.choices, blank=True
+    )
+    pipeline_entered_on = models.DateField(_("entered the pipeline on"), null=True, blank=True)
+    won_on = models.DateField(_("won on"), null=True, blank=True)
+    disqualified_on = models.DateField(_("disqualified on"), null=True, blank=True)
+    disqualified_reason = models.CharField(
+        _("disqualification reason"),
+        max_length=20,
+        choices=DisqualificationReason.choices,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("account")
@@ -127,6 +141,7 @@ class Account(TimeStampedModel):
             models.Index(fields=["region"], name="account_region"),
             models.Index(fields=["segment"], name="account_segment"),
             models.Index(fields=["legal_name", "id"], name="account_name_id"),
+            models.Index(fields=["pipeline_stage"], name="account_pipeline_stage"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -136,6 +151,10 @@ class Account(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(status=Status.LOST) | models.Q(lost_on__isnull=False),
                 name="account_lost_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(pipeline_stage="lost") | ~models.Q(disqualified_reason=""),
+                name="account_disqualified_has_reason",
             ),
         ]
 
@@ -190,6 +209,14 @@ class OwnershipPeriod(models.Model):
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("to"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    handed_over_by = models.ForeignKey(
+        "users.User",
+        verbose_name=_("handed over by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("ownership period")

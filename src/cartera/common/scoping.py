@@ -42,6 +42,15 @@ OWNER_PATH: dict[str, str | None] = {
     "team.salesperson": "",
     "catalog.product": None,
     "prospecting.campaign": None,
+    "prospecting.stagechange": "account__owner",
+    "prospecting.qualificationitem": None,
+    "ratings.ratingpolicyversion": None,
+    "ratings.idealprofile": None,
+    "ratings.contactfrequency": None,
+    "ratings.ratingrun": None,
+    "ratings.rating": "account__owner",
+    "ratings.ratingchange": "account__owner",
+    "ratings.accountfit": "account__owner",
 }
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cartera.receivables",
     "cartera.activities",
     "cartera.goals",
+    "cartera.ratings",
     "cartera.web",
 ]
 
