@@ -100,6 +100,8 @@ def database_from_environment() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60)
+    # A fresh clone has no var/ yet; SQLite cannot create the folder of its file.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "cartera.sqlite3",
