@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cartera.activities.models import Activity
 from cartera.clients.models import Account, Contact
+from cartera.common.dataversion import Topic, data_changed
 from cartera.common.services import validated_save
 from cartera.team.models import Salesperson
 
@@ -38,4 +39,5 @@ def activity_log(
         contact=contact,
         **fields,
     )
+    data_changed(Topic.ACTIVITIES)
     return validated_save(activity)

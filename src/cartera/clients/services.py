@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cartera.clients.models import Account, Contact, OwnershipPeriod
+from cartera.common.dataversion import Topic, data_changed
 from cartera.common.selectors import company_settings
 from cartera.common.services import validated_save
 from cartera.common.validators import normalize_email, normalize_phone
@@ -56,6 +57,7 @@ def account_create(
     data = _normalized_contact_data(fields, region=_region_for(fields.get("country")))
     account = Account(code=code.strip(), legal_name=legal_name.strip(), owner=owner, **data)
     validated_save(account)
+    data_changed(Topic.ACCOUNTS)
     if owner is not None:
         OwnershipPeriod.objects.create(
             account=account,
@@ -77,6 +79,7 @@ def account_update(*, account: Account, data: dict[str, Any]) -> Account:
     for field, value in clean.items():
         setattr(account, field, value)
     validated_save(account)
+    data_changed(Topic.ACCOUNTS)
     return account
 
 
@@ -121,4 +124,5 @@ def account_hand_over(
         for pk in locked
     )
     Account.objects.filter(pk__in=locked).update(owner=to, updated_at=timezone.now())
+    data_changed(Topic.ACCOUNTS)
     return len(locked)

@@ -45,3 +45,22 @@ class CompanySettings(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DataVersion(models.Model):
+    """A counter per kind of data, bumped after every committed write of that kind.
+
+    Cached analytics are keyed by these counters (see :mod:`cartera.common.dataversion`),
+    so a new sale or a hand-over makes the next read recompute instead of serving stale
+    figures. A row per topic is created by the migration.
+    """
+
+    topic = models.CharField(_("topic"), max_length=20, primary_key=True)
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.topic} v{self.version}"

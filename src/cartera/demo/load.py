@@ -17,6 +17,7 @@ from cartera.common.bulk import (
     deferred_indexes,
     reset_sequences,
 )
+from cartera.common.dataversion import Topic, data_changed
 from cartera.common.models import CompanySettings
 from cartera.demo.generate import DEFAULT_PASSWORD, DemoData, Login
 from cartera.goals.models import Goal
@@ -99,6 +100,7 @@ def load_demo(
     with ``password``.
     """
     with bulk_load_session(), transaction.atomic():
+        data_changed(*Topic)  # cached analytics of the old portfolio must go
         return _load(data, password=password, replace=replace, on_table=on_table)
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cartera.clients.models import Account
+from cartera.common.dataversion import Topic, data_changed
 from cartera.common.scoping import sees_all
 from cartera.common.services import validated_save
 from cartera.receivables.credit import lock_account
@@ -52,6 +53,7 @@ def payment_record(
         raise ValidationError(
             {"amount": _("A payment must be a positive amount.")}, code="not_positive"
         )
+    data_changed(Topic.PAYMENTS)
     return validated_save(payment)
 
 

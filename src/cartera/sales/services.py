@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cartera.catalog.models import Product
 from cartera.clients.models import Account
+from cartera.common.dataversion import Topic, data_changed
 from cartera.common.money import quantize
 from cartera.common.services import validated_save
 from cartera.receivables.credit import credit_check
@@ -139,4 +140,5 @@ def sale_record(
         line.sale = sale
         line.full_clean(exclude=["sale"])
     SaleLine.objects.bulk_create(built)
+    data_changed(Topic.SALES)
     return sale
