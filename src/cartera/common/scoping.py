@@ -51,6 +51,9 @@ OWNER_PATH: dict[str, str | None] = {
     "ratings.rating": "account__owner",
     "ratings.ratingchange": "account__owner",
     "ratings.accountfit": "account__owner",
+    "metrics.clientmetrics": "account__owner",
+    "metrics.metricsrun": None,
+    "web.savedview": "user__salesperson",
 }
 
 

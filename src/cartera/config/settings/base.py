@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "cartera.activities",
     "cartera.goals",
     "cartera.ratings",
+    "cartera.metrics",  # per-client analytics stored for filtering (issue 9)
     "cartera.web",
 ]
 
