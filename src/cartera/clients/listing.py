@@ -1,0 +1,285 @@
+"""The client list as one selector (S2.7): scope, filters, sort and keyset pages.
+
+The page, the CSV/XLSX export and the saved views read through :func:`accounts_listed`,
+so an export holds exactly what the list shows. Pages are cut by keyset ("the 50 rows
+after this one in this order") instead of ``OFFSET``: page 20,000 of a million clients
+costs what page 1 costs, because the database seeks in the sort index instead of
+counting and discarding every row before the page.
+
+A sort on a stored metric (last purchase, revenue, value) puts the accounts without
+metrics (prospects, clients never refreshed) after the others; each part is read with
+its own index-friendly condition.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Final
+
+from django.core.cache import cache
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cartera.clients.filters import AccountFilterForm
+from cartera.clients.models import Account
+from cartera.clients.selectors import accounts_visible_to
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import Promise
+
+    from cartera.users.models import User
+
+PAGE_SIZE: Final = 50
+COUNT_CAP: Final = 10_000
+"""Matches counted exactly up to here; beyond, the page says "more than 10,000"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    """One way of ordering the list: a field, then the id to break ties."""
+
+    key: str
+    field: str
+    label: Promise
+    nullable: bool
+    kind: type
+    descending_first: bool = False
+    """Whether a click on the column heading sorts largest first."""
+
+
+SORTS: Final[dict[str, Sort]] = {
+    s.key: s
+    for s in (
+        Sort("name", "legal_name", _("Name"), False, str),
+        Sort("code", "code", _("Code"), False, str),
+        Sort("city", "city", _("City"), False, str),
+        Sort("last_purchase", "metrics__last_purchase", _("Last purchase"), True, dt.date, True),
+        Sort("revenue", "metrics__window_revenue", _("Revenue, 12 months"), True, Decimal, True),
+        Sort("clv", "metrics__clv", _("Lifetime value"), True, Decimal, True),
+    )
+}
+DEFAULT_SORT: Final = "name"
+
+
+def parse_sort(text: str | None) -> tuple[Sort, bool]:
+    """Return the sort and whether it is descending for ``name`` / ``-revenue``."""
+    raw = (text or "").strip()
+    descending = raw.startswith("-")
+    sort = SORTS.get(raw.lstrip("-"), SORTS[DEFAULT_SORT])
+    return sort, descending if raw.lstrip("-") in SORTS else False
+
+
+def sort_toggles(current: Sort, descending: bool) -> dict[str, str]:
+    """Return, per sortable column, the ``sort`` value its heading link sets.
+
+    The current column flips direction; another starts in its natural direction
+    (largest first for amounts and dates).
+    """
+    toggles: dict[str, str] = {}
+    for key, sort in SORTS.items():
+        down = not descending if sort is current else sort.descending_first
+        toggles[key] = f"-{key}" if down else key
+    return toggles
+
+
+def metrics_or_none(account: Account) -> Any:
+    """Return the account's stored metrics, or ``None`` when it has none yet."""
+    try:
+        return account.metrics
+    except Account.metrics.RelatedObjectDoesNotExist:
+        return None
+
+
+def accounts_listed(*, user: User | AnonymousUser, form: AccountFilterForm) -> QuerySet[Account]:
+    """Return the accounts ``user`` may see, narrowed by ``form``'s filters (unordered)."""
+    return form.apply(accounts_visible_to(user))
+
+
+def listed_with_columns(queryset: QuerySet[Account]) -> QuerySet[Account]:
+    """Return ``queryset`` with what the list shows beside each account, in one query."""
+    return queryset.select_related("owner", "metrics")
+
+
+def ordered(queryset: QuerySet[Account], sort: Sort, descending: bool) -> QuerySet[Account]:
+    """Return ``queryset`` in the list's order (accounts without the metric last)."""
+    field = F(sort.field)
+    first = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    return queryset.order_by(first, "-pk" if descending else "pk")
+
+
+def count_capped(queryset: QuerySet[Account]) -> tuple[int, bool]:
+    """Return how many accounts match, up to :data:`COUNT_CAP`, and whether there are more."""
+    counted = queryset.order_by()[: COUNT_CAP + 1].count()
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
+
+
+def _encode(value: Any, pk: int) -> str:
+    text = None if value is None else value.isoformat() if hasattr(value, "isoformat") else value
+    raw = json.dumps([None if text is None else str(text), pk], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, sort: Sort) -> tuple[Any, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        text, pk = json.loads(raw)
+        if text is None:
+            return None, int(pk)
+        if sort.kind is dt.date:
+            return dt.date.fromisoformat(text), int(pk)
+        if sort.kind is Decimal:
+            return Decimal(text), int(pk)
+        return str(text), int(pk)
+    except (ValueError, TypeError, InvalidOperation, json.JSONDecodeError):
+        return None  # a hand-edited cursor starts the list again
+
+
+@dataclass(frozen=True, slots=True)
+class KeysetPage:
+    rows: list[Account]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _value(account: Account, sort: Sort) -> Any:
+    target: Any = account
+    for part in sort.field.split("__"):
+        try:
+            target = getattr(target, part)
+        except Account.metrics.RelatedObjectDoesNotExist:
+            return None
+        if target is None:
+            return None
+    return target
+
+
+def _parts(
+    queryset: QuerySet[Account], sort: Sort, descending: bool, *, forward: bool
+) -> list[tuple[QuerySet[Account], bool]]:
+    """Return the ordered parts of the list in reading direction, flagged ``is_null``."""
+    field = sort.field
+    upward = descending != forward  # whether values grow in the reading direction
+    pk_order = "pk" if upward else "-pk"
+    with_value = queryset.order_by(f"{'' if upward else '-'}{field}", pk_order)
+    if not sort.nullable:
+        return [(with_value, False)]
+    with_value = with_value.filter(**{f"{field}__isnull": False})
+    # The accounts without the metric come last going forward, and first going back.
+    without = queryset.filter(**{f"{field}__isnull": True}).order_by(
+        "pk" if forward != descending else "-pk"
+    )
+    return (
+        [(with_value, False), (without, True)]
+        if forward
+        else [(without, True), (with_value, False)]
+    )
+
+
+def _after_condition(sort: Sort, value: Any, pk: int, *, upward: bool) -> Q:
+    field = sort.field
+    # "field >= v AND (field > v OR pk > id)": the first half is an index range the
+    # database seeks to; the second drops the rows of the previous page with equal value.
+    if upward:
+        return Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(pk__gt=pk))
+    return Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
+
+
+def keyset_page(
+    queryset: QuerySet[Account],
+    *,
+    sort: Sort,
+    descending: bool,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+) -> KeysetPage:
+    """Return the ``size`` accounts after cursor ``after`` (or before ``before``).
+
+    Without a cursor, return the first page. Cursors are opaque strings of the sort
+    value and id of the last (or first) row shown.
+    """
+    forward = before is None
+    position = _decode(after or before or "", sort) if (after or before) else None
+    parts = _parts(queryset, sort, descending, forward=forward)
+    start = 0
+    if position is not None:
+        value, pk = position
+        start = next((i for i, (_q, is_null) in enumerate(parts) if is_null == (value is None)), 0)
+    rows: list[Account] = []
+    for index in range(start, len(parts)):
+        part, is_null = parts[index]
+        if index == start and position is not None:
+            value, pk = position
+            upward = descending != forward
+            if is_null:
+                null_upward = forward != descending
+                part = part.filter(pk__gt=pk) if null_upward else part.filter(pk__lt=pk)
+            else:
+                part = part.filter(_after_condition(sort, value, pk, upward=upward))
+        rows.extend(part[: size + 1 - len(rows)])
+        if len(rows) > size:
+            break
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    if not rows:
+        return KeysetPage([], None, None)
+    first, last = rows[0], rows[-1]
+    has_next = more if forward else True
+    has_previous = (position is not None) if forward else more
+    return KeysetPage(
+        rows,
+        _encode(_value(last, sort), last.pk) if has_next else None,
+        _encode(_value(first, sort), first.pk) if has_previous else None,
+    )
+
+
+SUGGESTED: Final = ("city", "region", "segment")
+SUGGESTIONS_SHOWN: Final = 500
+_SUGGESTIONS_SECONDS: Final = 600
+
+
+def list_suggestions(*, user: User | AnonymousUser) -> dict[str, list[str]]:
+    """Return the values offered as you type in the text filters (cities, segments, SKUs …).
+
+    Read once per scope and accounts version: a distinct over a million accounts is an
+    index scan too slow to repeat on every page. The catalogue is not versioned, so
+    its part expires after ten minutes.
+    """
+    from cartera.catalog.models import Product
+    from cartera.common.dataversion import Topic, data_versions
+    from cartera.common.scoping import visible_to
+    from cartera.metrics.portfolio import scope_of
+
+    (version,) = data_versions(Topic.ACCOUNTS)
+    key = f"cartera:suggestions:{scope_of(user)}:{version}"
+    found = cache.get(key)
+    if found is None:
+        accounts = accounts_visible_to(user)
+        products = visible_to(Product.objects.all(), user)
+        found = {
+            field: list(
+                accounts.exclude(**{field: ""})
+                .order_by(field)
+                .values_list(field, flat=True)
+                .distinct()[:SUGGESTIONS_SHOWN]
+            )
+            for field in SUGGESTED
+        }
+        found["product"] = list(
+            products.order_by("sku").values_list("sku", flat=True)[:SUGGESTIONS_SHOWN]
+        )
+        found["family"] = list(
+            products.exclude(family="")
+            .order_by("family")
+            .values_list("family", flat=True)
+            .distinct()[:SUGGESTIONS_SHOWN]
+        )
+        cache.set(key, found, _SUGGESTIONS_SECONDS)
+    return found

@@ -1,0 +1,130 @@
+"""Template filters and tags of every page: ``{% load cartera %}``.
+
+Numbers, money and dates go through :mod:`cartera.common.formatting`, so every page
+writes them the same way in the reader's locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from cartera.common import formatting
+from cartera.common.money import quantize
+
+register = template.Library()
+
+
+def _missing(value: Any) -> bool:
+    # A template variable that does not resolve arrives as "" (string_if_invalid).
+    return value is None or value == ""
+
+
+DIMENSIONS = {
+    "salesperson": _("salesperson"),
+    "segment": _("segment"),
+    "city": _("city"),
+    "channel": _("channel"),
+    "source": _("acquisition source"),
+    "family": _("product family"),
+}
+
+
+@register.filter
+def money(value: Decimal | int | None) -> str:
+    """``{{ amount|money }}`` → ``1.234,56 €`` (Decimal or int currency units)."""
+    if _missing(value):
+        return formatting.EMPTY
+    return formatting.format_money(
+        value, currency=formatting.current_currency(), locale=formatting.current_locale()
+    )
+
+
+@register.filter
+def estimate(value: float | None) -> str:
+    """``{{ mean_month|estimate }}``: a statistical estimate of money (a float) written as
+    money, rounded half-up to the cent here, at the edge."""
+    if _missing(value):
+        return formatting.EMPTY
+    return money(quantize(repr(float(value))))
+
+
+@register.filter
+def cents(value: int | None) -> str:
+    """``{{ revenue_cents|cents }}`` → ``1.234,56 €`` (integer cents from a frame)."""
+    if _missing(value):
+        return formatting.EMPTY
+    return formatting.format_cents(
+        value, currency=formatting.current_currency(), locale=formatting.current_locale()
+    )
+
+
+@register.filter
+def number(value: int | float | Decimal | None, digits: int = 0) -> str:
+    """``{{ count|number }}`` → ``12.345``; ``{{ x|number:2 }}`` → ``1,50``."""
+    if _missing(value):
+        return formatting.EMPTY
+    return formatting.format_number(value, locale=formatting.current_locale(), digits=digits)
+
+
+@register.filter
+def percent(value: float | None, digits: int = 1) -> str:
+    """``{{ share|percent }}`` → ``25,3 %``."""
+    if _missing(value):
+        return formatting.EMPTY
+    return formatting.format_percent(value, locale=formatting.current_locale(), digits=digits)
+
+
+@register.filter
+def day(value: dt.date | dt.datetime | None, style: str = "medium") -> str:
+    """``{{ date|day }}`` → ``22 nov 2026``; ``{{ date|day:"short" }}`` → ``22/11/26``."""
+    if not isinstance(value, dt.date):
+        return formatting.EMPTY
+    return formatting.format_day(value, locale=formatting.current_locale(), style=style)
+
+
+@register.filter
+def month(value: dt.date | None) -> str:
+    """``{{ month_start|month }}`` → ``nov 2026``."""
+    if not isinstance(value, dt.date):
+        return formatting.EMPTY
+    return formatting.format_month(value, locale=formatting.current_locale())
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    """``{{ row|get_item:column }}``: a value of a dictionary by a key held in a variable."""
+    return mapping.get(key)
+
+
+@register.filter
+def dimension_label(name: str) -> str:
+    """The translated name of an analysis dimension (``city`` → ``ciudad``)."""
+    return str(DIMENSIONS.get(name, name))
+
+
+@register.filter
+def choice_label(value: str | None, choices: Any) -> str:
+    """``{{ code|choice_label:segments }}``: the label of a choice code, or the code."""
+    if not value:
+        return formatting.EMPTY
+    return str(dict(choices).get(value, value))
+
+
+@register.simple_tag
+def query_with(query: str, **changes: Any) -> str:
+    """``{% query_with query after=cursor before=None %}``: the query with keys replaced.
+
+    A value of ``None`` or ``""`` removes the key.
+    """
+    params = QueryDict(query, mutable=True)
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = str(value)
+    return params.urlencode()
