@@ -81,8 +81,6 @@ ACTIVITIES: Final[tuple[Column, ...]] = (
     Column("kind", pl.String, True, "visit, call, e-mail, meeting, offer, survey, …"),
 )
 
-_MONEY_INPUTS: Final[dict[str, str]] = {"amount": "amount_cents", "cost": "cost_cents"}
-
 
 class FrameError(ValueError):
     """A frame does not follow the contract; the message names the column."""
@@ -101,8 +99,35 @@ def to_cents(expr: pl.Expr) -> pl.Expr:
     return (nudged.floor() * scaled.sign()).cast(MONEY)
 
 
-def _conform(frame: pl.LazyFrame, contract: tuple[Column, ...], what: str) -> pl.LazyFrame:
-    schema = frame.collect_schema()
+def conform(
+    frame: pl.DataFrame | pl.LazyFrame, contract: tuple[Column, ...], what: str
+) -> pl.LazyFrame:
+    """Return ``frame`` as a lazy frame following ``contract``; ``what`` names it in errors.
+
+    A ``<name>_cents`` column of the contract may be given in currency units as
+    ``<name>`` (converted half away from zero); text columns may be Categorical or
+    Enum (kept as they are: the cast to String costs time and memory at 10M rows);
+    ``Date`` columns may be ISO text; other columns are cast strictly. Columns outside
+    the contract are kept untouched.
+
+    Raises
+    ------
+    FrameError
+        When a required column is missing.
+    """
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    units = {
+        c.name.removesuffix("_cents"): c.name
+        for c in contract
+        if c.name.endswith("_cents") and c.name not in schema
+    }
+    present = {u: cents for u, cents in units.items() if u in schema}
+    if present:
+        lazy = lazy.with_columns(
+            to_cents(pl.col(u)).alias(cents) for u, cents in present.items()
+        ).drop(list(present))
+        schema = lazy.collect_schema()
     missing = [c.name for c in contract if c.required and c.name not in schema]
     if missing:
         raise FrameError(
@@ -112,13 +137,18 @@ def _conform(frame: pl.LazyFrame, contract: tuple[Column, ...], what: str) -> pl
         )
     casts: list[pl.Expr] = []
     for column in contract:
-        if column.name not in schema or schema[column.name] == column.dtype:
+        if column.name not in schema:
             continue
-        if column.dtype == pl.Date and schema[column.name] == pl.String:
+        actual = schema[column.name]
+        if actual == column.dtype:
+            continue
+        if column.dtype == pl.String and isinstance(actual, pl.Categorical | pl.Enum):
+            continue
+        if column.dtype == pl.Date and actual == pl.String:
             casts.append(pl.col(column.name).str.to_date(strict=True))
         else:
             casts.append(pl.col(column.name).cast(column.dtype, strict=True))
-    return frame.with_columns(casts) if casts else frame
+    return lazy.with_columns(casts) if casts else lazy
 
 
 def prepare_sales(sales: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
@@ -128,14 +158,9 @@ def prepare_sales(sales: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     ``cost_cents``; other columns are cast to their contract dtype. Columns outside the
     contract are kept untouched.
     """
-    frame = sales.lazy()
-    schema = frame.collect_schema()
-    for units, cents in _MONEY_INPUTS.items():
-        if units in schema and cents not in schema:
-            frame = frame.with_columns(to_cents(pl.col(units)).alias(cents)).drop(units)
-    return _conform(frame, SALES, "sales")
+    return conform(sales, SALES, "sales")
 
 
 def prepare_activities(activities: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Return ``activities`` as a lazy frame that follows :data:`ACTIVITIES`."""
-    return _conform(activities.lazy(), ACTIVITIES, "activities")
+    return conform(activities, ACTIVITIES, "activities")

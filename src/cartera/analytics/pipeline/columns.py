@@ -35,7 +35,7 @@ from typing import Final
 
 import polars as pl
 
-from cartera.analytics.frames import MONEY, Column, FrameError, _conform, to_cents
+from cartera.analytics.frames import MONEY, Column, FrameError, conform, to_cents
 
 STAGES: Final[tuple[str, ...]] = ("new", "contacted", "qualified", "proposal", "won")
 """Stages in order; a prospect reaching one has passed all before it."""
@@ -82,7 +82,7 @@ def _check_stages(frame: pl.DataFrame, column: str, allowed: tuple[str, ...], wh
 
 def prepare_prospects(prospects: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Return ``prospects`` following :data:`PROSPECTS`, its stages checked."""
-    frame = _conform(prospects.lazy(), PROSPECTS, "prospects").collect()
+    frame = conform(prospects.lazy(), PROSPECTS, "prospects").collect()
     _check_stages(frame, "stage", (*STAGES, LOST), "prospects")
     if "lost_stage" in frame.columns:
         _check_stages(frame, "lost_stage", STAGES[:-1], "prospects")
@@ -96,7 +96,7 @@ def prepare_prospects(prospects: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
 
 def prepare_stage_events(events: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """Return ``events`` following :data:`STAGE_EVENTS`, its stages checked."""
-    frame = _conform(events.lazy(), STAGE_EVENTS, "stage events").collect()
+    frame = conform(events.lazy(), STAGE_EVENTS, "stage events").collect()
     _check_stages(frame, "stage", (*STAGES, LOST), "stage events")
     return frame
 
@@ -107,7 +107,7 @@ def prepare_campaigns(campaigns: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     schema = frame.collect_schema()
     if "cost" in schema and "cost_cents" not in schema:
         frame = frame.with_columns(to_cents(pl.col("cost")).alias("cost_cents")).drop("cost")
-    result = _conform(frame, CAMPAIGNS, "campaigns").collect()
+    result = conform(frame, CAMPAIGNS, "campaigns").collect()
     if result["campaign"].is_duplicated().any():
         repeated = result.filter(pl.col("campaign").is_duplicated())["campaign"][0]
         raise FrameError(

@@ -11,7 +11,7 @@ from typing import Final
 
 import polars as pl
 
-from cartera.analytics.frames import MONEY, Column, FrameError, to_cents
+from cartera.analytics.frames import MONEY, Column, FrameError, conform
 
 INVOICES: Final[tuple[Column, ...]] = (
     Column("invoice", pl.String, True, "invoice or credit-note number, unique"),
@@ -40,29 +40,6 @@ GROUPS: Final[tuple[str, ...]] = ("client", "salesperson", "segment", "abc")
 """Columns an ageing or a provision can be totalled by."""
 
 
-def _conform(frame: pl.LazyFrame, contract: tuple[Column, ...], what: str) -> pl.LazyFrame:
-    schema = frame.collect_schema()
-    if "amount_cents" not in schema and "amount" in schema:
-        frame = frame.with_columns(to_cents(pl.col("amount")).alias("amount_cents")).drop("amount")
-        schema = frame.collect_schema()
-    missing = [c.name for c in contract if c.required and c.name not in schema]
-    if missing:
-        raise FrameError(
-            f"{what}: missing required column(s) {', '.join(missing)}; "
-            f"expected {', '.join(c.name for c in contract if c.required)}",
-            column=missing[0],
-        )
-    casts: list[pl.Expr] = []
-    for column in contract:
-        if column.name not in schema or schema[column.name] == column.dtype:
-            continue
-        if column.dtype == pl.Date and schema[column.name] == pl.String:
-            casts.append(pl.col(column.name).str.to_date(strict=True))
-        else:
-            casts.append(pl.col(column.name).cast(column.dtype, strict=True))
-    return frame.with_columns(casts) if casts else frame
-
-
 def prepare_invoices(invoices: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Return ``invoices`` as a lazy frame that follows :data:`INVOICES`.
 
@@ -85,7 +62,7 @@ def prepare_invoices(invoices: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         if "due_date" in schema:
             due = pl.coalesce(pl.col("due_date").cast(pl.Date), due)
         frame = frame.with_columns(due.alias("due_date"))
-    return _conform(frame, INVOICES, "invoices")
+    return conform(frame, INVOICES, "invoices")
 
 
 def prepare_payments(payments: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
@@ -96,7 +73,7 @@ def prepare_payments(payments: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     FrameError
         When a required column is missing.
     """
-    return _conform(payments.lazy(), PAYMENTS, "payments")
+    return conform(payments.lazy(), PAYMENTS, "payments")
 
 
 def check_invoices(invoices: pl.LazyFrame) -> None:
