@@ -116,3 +116,23 @@ def test_deferred_indexes_restores_every_index():
     assert "sale_account_date" in before
     assert "sale_account_date" not in during
     assert index_names() == before
+
+
+def test_columns_left_out_get_the_model_defaults():
+    account = AccountFactory()
+    frame = pl.DataFrame(
+        {
+            "id": [next_id(Sale)],
+            "number": ["F-9"],
+            "account_id": [account.pk],
+            "date": [dt.date(2026, 3, 1)],
+            "due_date": [dt.date(2026, 3, 1)],
+        }
+    )
+    bulk_insert(Sale, frame)
+    sale = Sale.objects.get(number="F-9")
+    # kind, channel, totals and the override reason come from the fields' defaults.
+    assert (sale.kind, sale.channel, sale.total, sale.credit_override_reason) == (
+        "invoice", "b2b", Decimal("0.00"), "",
+    )  # fmt: skip
+    assert sale.created_at is not None

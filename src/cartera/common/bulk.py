@@ -12,6 +12,7 @@ atomic.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -49,15 +50,38 @@ def _slices(frame: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
         yield frame.slice(offset, size)
 
 
+def _with_defaults(model: type[models.Model], frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` with the model's defaults for the NOT NULL columns it lacks.
+
+    Django's ``default=`` lives in Python, not in the table, so a raw insert that omits
+    a column added later would fail; filling it here keeps bulk loaders working when
+    the model grows.
+    """
+    from django.utils import timezone
+
+    missing: dict[str, object] = {}
+    for field in model._meta.concrete_fields:
+        if field.attname in frame.columns or field.primary_key or field.null:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            missing[field.attname] = timezone.now()
+        elif field.has_default() or field.empty_strings_allowed:
+            # Text fields without a default get "" from Django, as the ORM would store.
+            value = field.get_prep_value(field.get_default())
+            missing[field.attname] = json.dumps(value) if isinstance(value, dict | list) else value
+    return frame.with_columns(pl.lit(v).alias(k) for k, v in missing.items()) if missing else frame
+
+
 def bulk_insert(model: type[models.Model], frame: pl.DataFrame, *, using: str = "default") -> int:
     """Insert every row of ``frame`` into ``model``'s table; return the number written.
 
     Columns are named after model fields (``owner_id`` style for foreign keys) and hold
     what the column stores: integer cents for money, ``Date``/``Datetime`` for dates,
-    JSON text for JSON fields.
+    JSON text for JSON fields. NOT NULL columns left out get the model field's default.
     """
     if frame.height == 0:
         return 0
+    frame = _with_defaults(model, frame)
     connection = connections[using]
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(c) for c in _columns(model, frame.columns))
