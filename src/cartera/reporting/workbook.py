@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from cartera.reporting.xlsx_report import _write
+from cartera.reporting.xlsx_report import write_sheet
 
 
 def write_workbook(path: str | Path, sheets: Mapping[str, pl.DataFrame]) -> Path:
@@ -16,5 +16,5 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pl.DataFrame]) -> Path
     target = Path(path)
     with xlsxwriter.Workbook(target) as book:
         for name, frame in sheets.items():
-            _write(book, name, frame)
+            write_sheet(book, name, frame)
     return target

@@ -34,7 +34,8 @@ def _sheet_frame(frame: pl.DataFrame) -> pl.DataFrame:
     ).drop([c for c in frame.columns if c.endswith("_cents")])
 
 
-def _write(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame) -> None:
+def write_sheet(book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame) -> None:
+    """Write ``frame`` as sheet ``name``: money in units, shares as %, header frozen, filter on."""
     sheet = _sheet_frame(frame)
     if sheet.width == 0:
         return
@@ -151,8 +152,8 @@ def write_xlsx(d: Diagnosis, path: str | Path) -> Path:
                     ),
                 ]
             )
-        _write(book, _("summary"), summary)
-        _write(book, _("clients"), d.client_table)
+        write_sheet(book, _("summary"), summary)
+        write_sheet(book, _("clients"), d.client_table)
         abc = pl.DataFrame(
             {
                 "class": [c.label for c in d.abc.classes],
@@ -162,22 +163,22 @@ def write_xlsx(d: Diagnosis, path: str | Path) -> Path:
                 "revenue_share": [c.revenue_share for c in d.abc.classes],
             }
         )
-        _write(book, "ABC", abc)
-        _write(book, "RFM", d.rfm.segments)
+        write_sheet(book, "ABC", abc)
+        write_sheet(book, "RFM", d.rfm.segments)
         for grouping, frame in d.breakdowns.items():
-            _write(book, _("by") + f" {grouping}", frame)
-        _write(book, _("monthly"), d.monthly.months)
-        _write(book, _("cohorts"), d.cohorts)
+            write_sheet(book, _("by") + f" {grouping}", frame)
+        write_sheet(book, _("monthly"), d.monthly.months)
+        write_sheet(book, _("cohorts"), d.cohorts)
         for dimension, frame in d.sources.items():
-            _write(book, _("sources") + f" {dimension}", frame.rename({"value": dimension}))
+            write_sheet(book, _("sources") + f" {dimension}", frame.rename({"value": dimension}))
         if d.product_mix is not None:
-            _write(book, _("product mix"), d.product_mix.families)
+            write_sheet(book, _("product mix"), d.product_mix.families)
         if d.new_products is not None:
-            _write(book, _("new products"), d.new_products.top)
+            write_sheet(book, _("new products"), d.new_products.top)
         if d.margin is not None:
-            _write(book, _("margin"), d.margin.by_class)
+            write_sheet(book, _("margin"), d.margin.by_class)
         if d.attention is not None:
-            _write(book, _("attention"), d.attention.by_class)
-            _write(book, _("under-served A"), d.attention.under_served_a)
-            _write(book, _("over-served C"), d.attention.over_served_c)
+            write_sheet(book, _("attention"), d.attention.by_class)
+            write_sheet(book, _("under-served A"), d.attention.under_served_a)
+            write_sheet(book, _("over-served C"), d.attention.over_served_c)
     return target

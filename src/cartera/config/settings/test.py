@@ -14,6 +14,6 @@ DEBUG = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = DATA_DIR / "test.sqlite3"
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(DATA_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3")
-    }
+    # One file per test process: xdist workers, and several test runs in one checkout,
+    # must never share (and clobber) a test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
