@@ -54,6 +54,14 @@ OWNER_PATH: dict[str, str | None] = {
     "metrics.clientmetrics": "account__owner",
     "metrics.metricsrun": None,
     "web.savedview": "user__salesperson",
+    "api.apitoken": "user__salesperson",
+    # The audit trail follows the account: its current owner sees its whole history.
+    "audit.auditevent": "account__owner",
+    "audit.historicalaccount": "owner",
+    "audit.historicalownershipperiod": "account__owner",
+    "audit.historicalsale": "account__owner",
+    "audit.historicalpayment": "account__owner",
+    "audit.historicalprovisionoverride": "account__owner",
 }
 
 

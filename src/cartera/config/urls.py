@@ -15,5 +15,6 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clients/", include("cartera.clients.urls")),
+    path("api/v1/", include("cartera.api.urls")),
     path("", include("cartera.web.urls")),
 ]

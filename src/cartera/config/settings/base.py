@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # its Swagger and Redoc assets are then served from our static files
+    "simple_history",
     "cartera.common",
     "cartera.users",
     "cartera.team",
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "cartera.ratings",
     "cartera.metrics",  # per-client analytics stored for filtering (issue 9)
     "cartera.web",
+    "cartera.api",
+    "cartera.audit",  # after the apps whose models it keeps a history of
 ]
 
 MIDDLEWARE = [
@@ -48,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Gives the audit trail the request's user (cartera.audit).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns repeated failed logins into a lockout.
