@@ -32,7 +32,7 @@ def token_digest(token: str) -> str:
 
 def split_token(token: str) -> tuple[str, str] | None:
     """Return ``(prefix, secret)`` of a well-formed token, else ``None``."""
-    parts = token.split("_")
+    parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != SCHEME or not parts[1] or not parts[2]:
         return None
     return parts[1], parts[2]

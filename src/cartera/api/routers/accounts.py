@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja import Status as Reply
 from pydantic import Field
 
 from cartera.api.access import get_visible, require_change, require_manager, resolve
@@ -248,7 +249,7 @@ def account_add(request: HttpRequest, payload: AccountIn) -> Any:
     account = account_create(
         code=code, legal_name=name, owner=owner, since=since, **_fields(request, data)
     )
-    return 201, Account.objects.select_related("owner").get(pk=account.pk)
+    return Reply(201, Account.objects.select_related("owner").get(pk=account.pk))
 
 
 @router.patch("/{account_id}", response={200: AccountOut, **WRITE})

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cartera.activities.models import Activity, ActivityKind, Outcome
@@ -97,4 +97,4 @@ def activity_add(request: HttpRequest, payload: ActivityIn) -> Any:
         outcome=getattr(outcome, "value", outcome),
         **data,
     )
-    return 201, activity
+    return Status(201, activity)

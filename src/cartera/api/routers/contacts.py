@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cartera.api.access import get_visible, require_change, resolve, visible
@@ -71,4 +71,4 @@ def contact_add(request: HttpRequest, payload: ContactIn) -> Any:
     account = resolve(request, Account.objects.all(), data.pop("account_id"), "account_id")
     assert account is not None
     require_change(request, account)
-    return 201, contact_create(account=account, **data)
+    return Status(201, contact_create(account=account, **data))

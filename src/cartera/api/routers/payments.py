@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cartera.api.access import get_visible, require_change, resolve, visible
@@ -81,4 +81,4 @@ def payment_add(request: HttpRequest, payload: PaymentIn) -> Any:
         sale=sale,
         method=payload.method.value,
     )
-    return 201, payment
+    return Status(201, payment)

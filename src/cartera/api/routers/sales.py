@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cartera.api.access import get_visible, require_change, resolve, visible
@@ -163,4 +163,4 @@ def sale_add(request: HttpRequest, payload: SaleIn) -> Any:
         credit_override_by=request.user if override else None,  # type: ignore[arg-type]
         credit_override_reason=override,
     )
-    return 201, _sales().get(pk=sale.pk)
+    return Status(201, _sales().get(pk=sale.pk))
