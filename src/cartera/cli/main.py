@@ -27,14 +27,17 @@ def _register_commands() -> None:
     if _registered:
         return
     _registered = True
-    from cartera.cli import admin_commands, analyze
+    from cartera.cli import admin_commands, analyze, ops, privacy
     from cartera.cli import clv as clv_command
-    from cartera.cli import ops, privacy
+    from cartera.cli import forecast as forecast_command
+    from cartera.cli import goals as goals_command
     from cartera.cli import receivables as receivables_command
 
     admin_commands.register(app)
     analyze.register(app)
     clv_command.register(app)
+    forecast_command.register(app)
+    goals_command.register(app)
     receivables_command.register(app)
     ops.register(app)
     privacy.register(app)
