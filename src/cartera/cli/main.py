@@ -28,10 +28,16 @@ def _register_commands() -> None:
         return
     _registered = True
     from cartera.cli import admin_commands, analyze, ops, privacy
+    from cartera.cli import audit as audit_command
     from cartera.cli import clv as clv_command
+    from cartera.cli import contacts as contacts_command
     from cartera.cli import forecast as forecast_command
     from cartera.cli import goals as goals_command
+    from cartera.cli import handover as handover_command
+    from cartera.cli import pipeline as pipeline_command
+    from cartera.cli import rating as rating_command
     from cartera.cli import receivables as receivables_command
+    from cartera.cli import token as token_command
 
     admin_commands.register(app)
     analyze.register(app)
@@ -39,8 +45,14 @@ def _register_commands() -> None:
     forecast_command.register(app)
     goals_command.register(app)
     receivables_command.register(app)
+    rating_command.register(app)
+    pipeline_command.register(app)
+    contacts_command.register(app)
+    handover_command.register(app)
     ops.register(app)
     privacy.register(app)
+    token_command.register(app)
+    audit_command.register(app)
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ from cartera.demo.identity import (
     spanish_cif,
     spanish_dni,
 )
+from cartera.demo.pipeline import pipeline_story
 
 EPOCH: Final = dt.date(1970, 1, 1)
 DEFAULT_PASSWORD: Final = "cartera-demo"
@@ -59,6 +60,7 @@ class DemoData:
     tables: dict[str, pl.DataFrame]
     logins: list[Login]
     company_name: str = recipe.COMPANY_NAME
+    today: dt.date | None = None
 
 
 def _days(day: dt.date) -> int:
@@ -164,7 +166,17 @@ def generate(spec: DemoSpec) -> DemoData:
     prospects, p_country, p_owner, p_created = _prospects(
         rng, pools, spec.clients, n_active, today, campaigns, camp_start, camp_end
     )
-    all_accounts = pl.concat([accounts, prospects])
+    story = pipeline_story(
+        seed=spec.seed,
+        join=clients.join,
+        start=start,
+        prospect_status=prospects["status"].to_numpy(),
+        prospect_created=p_created,
+        prospect_attributes=prospects["attributes"],
+        today=today,
+    )
+    prospects = prospects.with_columns(story.prospect_attributes)
+    all_accounts = pl.concat([accounts, prospects]).with_columns(story.columns)
     ownership = _ownership(clients, leaver_id, leaver_left, p_owner, p_created)
     sales, lines, order_client, order_total, credit_by_order, due = _sales(
         rng, clients, products, family_products, start, today, leaver_id, leaver_left, now
@@ -194,13 +206,14 @@ def generate(spec: DemoSpec) -> DemoData:
         "accounts": all_accounts,
         "contacts": contacts,
         "ownership": ownership,
+        "stage_changes": story.events,
         "sales": sales,
         "lines": lines,
         "payments": payments,
         "activities": activities,
         "goals": goals,
     }
-    return DemoData(tables=tables, logins=_logins(salespeople, pools))
+    return DemoData(tables=tables, logins=_logins(salespeople, pools), today=spec.today)
 
 
 def _salespeople(

@@ -20,8 +20,18 @@ from cartera.common.bulk import (
 from cartera.common.dataversion import Topic, data_changed
 from cartera.common.models import CompanySettings
 from cartera.demo.generate import DEFAULT_PASSWORD, DemoData, Login
+from cartera.demo.ratings import store_rating_setup
 from cartera.goals.models import Goal
-from cartera.prospecting.models import Campaign
+from cartera.prospecting.models import Campaign, QualificationItem, StageChange
+from cartera.ratings.models import (
+    AccountFit,
+    ContactFrequency,
+    IdealProfile,
+    Rating,
+    RatingChange,
+    RatingPolicyVersion,
+    RatingRun,
+)
 from cartera.receivables.models import (
     DEFAULT_BOUNDS,
     DEFAULT_PERCENTS,
@@ -42,6 +52,7 @@ TABLES: tuple[tuple[str, type[models.Model]], ...] = (
     ("accounts", Account),
     ("contacts", Contact),
     ("ownership", OwnershipPeriod),
+    ("stage_changes", StageChange),
     ("sales", Sale),
     ("lines", SaleLine),
     ("payments", Payment),
@@ -101,7 +112,15 @@ def load_demo(
     """
     with bulk_load_session(), transaction.atomic():
         data_changed(*Topic)  # cached analytics of the old portfolio must go
-        return _load(data, password=password, replace=replace, on_table=on_table)
+        loaded = _load(data, password=password, replace=replace, on_table=on_table)
+    # After the commit, so that the rating reads the new rows through Arrow at full speed.
+    from cartera.common.scoping import SYSTEM
+    from cartera.ratings.services import rating_recalculate
+
+    run = rating_recalculate(by=SYSTEM, as_of=data.today)
+    if on_table:
+        on_table("ratings", run.clients)
+    return loaded
 
 
 def _load(
@@ -118,6 +137,11 @@ def _load(
             )
         ProvisionOverride.objects.all().delete()
         CreditEvent.objects.all().delete()
+        # Derived and set-up rows first: deleting accounts under them would cascade row
+        # by row.
+        for model in (Rating, RatingChange, AccountFit, RatingRun, RatingPolicyVersion,
+                      IdealProfile, ContactFrequency, QualificationItem):  # fmt: skip
+            model._default_manager.all().delete()
         for _name, model in reversed(TABLES):
             model._default_manager.all().delete()
         User.objects.filter(username__in=[login.username for login in data.logins]).delete()
@@ -129,6 +153,7 @@ def _load(
         written = _write_tables(data, on_table)
     reset_sequences(*(model for _name, model in TABLES))
     _receivables_policy()
+    store_rating_setup()
 
     encoded = make_password(password)  # hashing is slow on purpose: do it once
     for login in data.logins:

@@ -1,0 +1,125 @@
+"""``cartera pipeline``: funnel, conversion, lost reasons, sales cycle and CAC (S0.5–S0.7, S1.4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cartera.cli.common import acting_user, parse_date, write_json
+from cartera.cli.django_setup import setup_django
+
+console = Console()
+
+AsOption = Annotated[str, typer.Option("--as", help="Act as this login (its role applies).")]
+
+
+def _share(value: Any) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def _money(cents: Any) -> str:
+    return "" if cents is None else f"{cents / 100:,.0f}"
+
+
+def _funnel_table(title: str, funnel: pl.DataFrame, by: str | None) -> Table:
+    table = Table(title=title)
+    columns = ([by] if by else []) + ["stage", "reached", "open", "lost here", "conversion"]
+    for column in columns:
+        table.add_column(column, justify="right" if column not in (by, "stage") else "left")
+    for row in funnel.iter_rows(named=True):
+        table.add_row(
+            *([str(row[by])] if by else []), row["stage"], f"{row['reached']:,}",
+            f"{row['open']:,}", f"{row['lost_here']:,}", _share(row["conversion"]),
+        )  # fmt: skip
+    return table
+
+
+def _conversion_by(funnel: pl.DataFrame, by: str) -> Table:
+    """Return created → won per group: the conversion a manager compares across sources."""
+    won = funnel.filter(pl.col("stage") == "won").select(by, pl.col("reached").alias("won"))
+    created = funnel.filter(pl.col("step") == 1).select(by, pl.col("reached").alias("created"))
+    rows = created.join(won, on=by).sort("created", descending=True)
+    table = Table(title=f"Conversion by {by}")
+    for column in (by, "created", "won", "win rate"):
+        table.add_column(column, justify="left" if column == by else "right")
+    for row in rows.iter_rows(named=True):
+        rate = row["won"] / row["created"] if row["created"] else None
+        table.add_row(str(row[by]), f"{row['created']:,}", f"{row['won']:,}", _share(rate))
+    return table
+
+
+def _cost_table(title: str, costs: pl.DataFrame, by: str) -> Table:
+    table = Table(title=title)
+    for column in (by, "cost", "prospects", "won", "CAC", "1st-year revenue/client", "CAC ÷ rev."):
+        table.add_column(column, justify="left" if column == by else "right")
+    for row in costs.iter_rows(named=True):
+        ratio = row.get("cac_to_first_year")
+        table.add_row(
+            str(row[by]), _money(row["cost_cents"]), f"{row['prospects']:,}", f"{row['won']:,}",
+            _money(row["cac_cents"]), _money(row.get("first_year_revenue_per_client_cents")),
+            "" if ratio is None else f"{ratio:.2f}",
+        )  # fmt: skip
+    return table
+
+
+def pipeline(
+    as_of: Annotated[str, typer.Option(help="Date (YYYY-MM-DD); default today.")] = "",
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write every table as JSON.")
+    ] = None,
+    as_user: AsOption = "",
+) -> None:
+    """Show the prospect funnel, conversion, lost reasons, sales cycle and acquisition cost."""
+    setup_django()
+    from cartera.prospecting.selectors import pipeline_summary
+    from cartera.reporting.json_report import records
+
+    day = parse_date(as_of, "--as-of")
+    with console.status("Reading the pipeline…"):
+        summary = pipeline_summary(acting_user(as_user), as_of=day)
+    console.print(
+        f"{summary.prospects:,} prospects: {summary.open:,} open, {summary.won:,} won, "
+        f"{summary.lost:,} disqualified"
+    )
+    if summary.prospects == 0:
+        return
+    console.print(_funnel_table("Funnel", summary.funnel, None))
+    console.print(_conversion_by(summary.funnel_by_source, "source"))
+    console.print(_conversion_by(summary.funnel_by_campaign, "campaign"))
+    reasons = Table(title="Why prospects were discarded (S0.6)")
+    for column in ("reason", "prospects", "share"):
+        reasons.add_column(column, justify="left" if column == "reason" else "right")
+    for row in summary.lost_reasons.iter_rows(named=True):
+        reasons.add_row(str(row["lost_reason"]), f"{row['prospects']:,}", _share(row["share"]))
+    console.print(reasons)
+    cycle = {k: (v or 0) for k, v in summary.cycle.row(0, named=True).items()}
+    console.print(
+        f"Sales cycle: median {cycle['median_days']:.0f} days from creation to won "
+        f"({cycle['won']:,} won; quartiles {cycle['p25_days']:.0f}–{cycle['p75_days']:.0f})"
+        f" · median {cycle['median_days_to_discard']:.0f} days to discard"
+    )
+    if summary.cost_by_campaign.height:
+        console.print(_cost_table("Acquisition cost by campaign (S1.4)", summary.cost_by_campaign,
+                                  "campaign"))  # fmt: skip
+        console.print(_cost_table("Acquisition cost by source", summary.cost_by_source, "source"))
+    if json_out:
+        payload: dict[str, Any] = {
+            "as_of": summary.as_of.isoformat(),
+            "prospects": summary.prospects,
+            "open": summary.open,
+            "won": summary.won,
+            "lost": summary.lost,
+        }
+        for name in ("funnel", "funnel_by_source", "funnel_by_campaign", "lost_reasons", "cycle",
+                     "cycle_by_source", "cost_by_campaign", "cost_by_source"):  # fmt: skip
+            payload[name] = records(getattr(summary, name))
+        write_json(payload, json_out)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("pipeline")(pipeline)

@@ -1,0 +1,218 @@
+"""Writes of the rating: policy versions, profiles, the contact plan, recalculation.
+
+Every function takes the acting user (``by``) and refuses what the role does not allow:
+only a manager or an administrator changes the policy, the profiles or the plan, or
+recalculates the ratings; a salesperson reads them (S2.4: a pattern everyone
+understands).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cartera.analytics.rating import default_policy
+from cartera.common.bulk import bulk_insert
+from cartera.common.scoping import SYSTEM, sees_all
+from cartera.common.services import validated_save
+from cartera.ratings.compute import change_rows, compute_ratings, profile_fits
+from cartera.ratings.definitions import (
+    DEFAULT_POLICY_NAME,
+    policy_from_definition,
+    profile_from_definition,
+)
+from cartera.ratings.inputs import accounts_frame, invoice_totals_frame, payment_behaviour_frame
+from cartera.ratings.models import (
+    AccountFit,
+    ContactFrequency,
+    IdealProfile,
+    Rating,
+    RatingChange,
+    RatingPolicyVersion,
+    RatingRun,
+)
+from cartera.ratings.selectors import active_profiles, stored_ratings_frame
+
+if TYPE_CHECKING:
+    from cartera.users.models import User
+
+Actor = Any  # a User, or SYSTEM for the command line and the scheduler
+
+
+def require_manager(by: Actor, message: str) -> None:
+    """Raise PermissionDenied with ``message`` unless ``by`` manages every portfolio."""
+    if by is None or not sees_all(by):
+        raise PermissionDenied(message)
+
+
+def _user_or_none(by: Actor) -> User | None:
+    """Return the login to record as author (None for the system principal)."""
+    return None if by is SYSTEM or getattr(by, "pk", None) is None else by
+
+
+@transaction.atomic
+def rating_policy_publish(
+    *, name: str, definition: Mapping[str, Any], by: Actor, note: str = "", activate: bool = True
+) -> RatingPolicyVersion:
+    """Store ``definition`` as the next version of policy ``name`` (S4.5).
+
+    Versions are immutable: every edit is a new row, so a rating keeps pointing at the
+    exact rules that made it. With ``activate`` the new version replaces the active one.
+    """
+    require_manager(by, _("Only a manager can change the rating policy."))
+    name = name.strip()
+    data = dict(definition)
+    data["name"] = name
+    policy = policy_from_definition(data)
+    # Lock the name's versions so that two editors do not both write version n + 1.
+    list(RatingPolicyVersion.objects.select_for_update().filter(name=name).values_list("pk"))
+    top = RatingPolicyVersion.objects.filter(name=name).aggregate(top=Max("version"))["top"]
+    if activate:
+        RatingPolicyVersion.objects.filter(name=name, is_active=True).update(is_active=False)
+    version = RatingPolicyVersion(
+        name=name,
+        version=(top or 0) + 1,
+        definition=policy.to_dict(),
+        is_active=activate,
+        note=note.strip()[:300],
+        created_by=_user_or_none(by),
+    )
+    return validated_save(version)
+
+
+@transaction.atomic
+def rating_policy_activate(*, version: RatingPolicyVersion, by: Actor) -> RatingPolicyVersion:
+    """Make ``version`` the active one of its name (going back to an earlier version)."""
+    require_manager(by, _("Only a manager can change the rating policy."))
+    RatingPolicyVersion.objects.filter(name=version.name, is_active=True).exclude(
+        pk=version.pk
+    ).update(is_active=False)
+    RatingPolicyVersion.objects.filter(pk=version.pk).update(is_active=True)
+    version.is_active = True
+    return version
+
+
+def _policy_for_run(name: str | None, by: Actor) -> RatingPolicyVersion:
+    wanted = (name or DEFAULT_POLICY_NAME).strip()
+    version = RatingPolicyVersion.objects.filter(name=wanted, is_active=True).first()
+    if version is not None:
+        return version
+    if (
+        wanted == DEFAULT_POLICY_NAME
+        and not RatingPolicyVersion.objects.filter(name=wanted).exists()
+    ):
+        return rating_policy_publish(
+            name=wanted,
+            definition=default_policy().to_dict(),
+            by=by,
+            note=_("The default policy, stored on first use."),
+        )
+    raise ValidationError(
+        {"policy": _("There is no active rating policy named %(name)s.") % {"name": wanted}},
+        code="unknown_policy",
+    )
+
+
+@transaction.atomic
+def profile_save(
+    *, definition: Mapping[str, Any], by: Actor, is_active: bool = True
+) -> IdealProfile:
+    """Create or replace the ideal client profile named in ``definition`` (S4.1)."""
+    require_manager(by, _("Only a manager can change the ideal client profiles."))
+    profile = profile_from_definition(dict(definition))
+    stored = IdealProfile.objects.filter(name=profile.name).first() or IdealProfile(
+        name=profile.name
+    )
+    stored.client_type = profile.client_type
+    stored.definition = profile.to_dict()
+    stored.is_active = is_active
+    return validated_save(stored)
+
+
+@transaction.atomic
+def contact_frequencies_set(*, frequencies: Mapping[str, int], by: Actor) -> dict[str, int]:
+    """Store the target days between contacts per rating level (S2.2); return them all."""
+    require_manager(by, _("Only a manager can change the contact plan."))
+    for level, days in frequencies.items():
+        row = ContactFrequency.objects.filter(level=level).first() or ContactFrequency(
+            level=str(level)
+        )
+        row.days = days
+        validated_save(row)
+    return dict(ContactFrequency.objects.values_list("level", "days"))
+
+
+def fits_refresh(*, by: Actor) -> int:
+    """Recompute every account's fit to the stored profiles (S4.1); return how many fit."""
+    require_manager(by, _("Only a manager can recalculate the profile fits."))
+    fits = profile_fits(accounts_frame(user=SYSTEM), active_profiles())
+    with transaction.atomic():
+        AccountFit.objects.all().delete()
+        return bulk_insert(AccountFit, fits)
+
+
+def rating_recalculate(
+    *, by: Actor, policy_name: str | None = None, as_of: dt.date | None = None
+) -> RatingRun:
+    """Rate every client with the active version of ``policy_name`` and store the result.
+
+    Reads the invoices, the payment behaviour (when payments are recorded) and the
+    account attributes through the Arrow bridge, fits every account to the stored
+    profiles, rates with :func:`cartera.analytics.rating.rate`, and then, in one
+    transaction, replaces the ratings and the fits and appends a history row for every
+    level that changed (S4.5: measured constantly).
+    """
+    require_manager(by, _("Only a manager can recalculate the ratings."))
+    started = time.perf_counter()
+    version = _policy_for_run(policy_name, by)
+    policy = version.policy()
+    day = as_of or timezone.localdate()
+
+    accounts = accounts_frame(user=SYSTEM)
+    fits = profile_fits(accounts, active_profiles())
+    computed = compute_ratings(
+        accounts=accounts,
+        fits=fits,
+        sales=invoice_totals_frame(until=day),
+        payments=payment_behaviour_frame(as_of=day, window_days=policy.window_days),
+        policy=policy,
+        as_of=day,
+        translate=_,
+    )
+    previous = stored_ratings_frame()
+    same_scale = previous.is_empty() or set(previous["scale"].unique().to_list()) == {
+        "|".join(policy.scale.labels)
+    }
+    changes = change_rows(previous, computed.rows, same_scale=same_scale)
+
+    with transaction.atomic():
+        run = RatingRun(
+            policy=version,
+            as_of=day,
+            clients=computed.rows.height,
+            changes=changes.height,
+            dropped=list(computed.ratings.dropped),
+            run_by=_user_or_none(by),
+        )
+        validated_save(run)
+        stamp = [
+            pl.lit(run.pk, pl.Int64).alias("run_id"),
+            pl.lit(version.pk, pl.Int64).alias("policy_id"),
+        ]
+        Rating.objects.all().delete()
+        bulk_insert(Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of")))
+        bulk_insert(RatingChange, changes.with_columns(*stamp, pl.lit(day, pl.Date).alias("date")))
+        AccountFit.objects.all().delete()
+        bulk_insert(AccountFit, fits)
+        run.seconds = time.perf_counter() - started
+        run.save(update_fields=["seconds"])
+    return run

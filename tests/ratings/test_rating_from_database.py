@@ -1,0 +1,214 @@
+"""Rating through the database: policy versions, hand-computed scores, history (issue 7, S4.5).
+
+Four clients of one salesperson, one invoice each in the window, so that every figure
+below is worked out by hand from the percentile rule: revenue 400, 300, 200 and 100
+are at the 100th, 67th, 33rd and 0th percentile of the four.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from cartera.common.scoping import SYSTEM
+from cartera.ratings.models import Rating, RatingChange, RatingPolicyVersion
+from cartera.ratings.selectors import account_rating, level_counts, rating_changes
+from cartera.ratings.services import (
+    rating_policy_activate,
+    rating_policy_publish,
+    rating_recalculate,
+)
+from tests.factories import AccountFactory, ManagerFactory, SaleFactory, SalespersonFactory
+
+AS_OF = dt.date(2026, 6, 30)
+REVENUE_ONLY = {
+    "name": "ignored: the stored name wins",
+    "criteria": [
+        {"key": "revenue", "measure": "revenue_cents", "weight": 1, "rule": {"kind": "percentile"}}
+    ],
+}
+WITH_STRATEGIC = {
+    "name": "x",
+    "criteria": [
+        {"key": "revenue", "measure": "revenue_cents", "weight": 1, "rule": {"kind": "percentile"}},
+        {"key": "strategic", "measure": "strategic", "weight": 1, "rule": {"kind": "flag"}},
+    ],
+}
+
+
+@pytest.fixture
+def portfolio(db):
+    ana = SalespersonFactory(name="Ana")
+    luis = SalespersonFactory(name="Luis")
+    clients = {}
+    for code, owner, euros, special in (
+        ("C1", ana, 400, False),
+        ("C2", ana, 300, False),
+        ("C3", luis, 200, False),
+        ("C4", luis, 100, True),
+    ):
+        account = AccountFactory(code=code, owner=owner, is_special=special)
+        SaleFactory(account=account, date=dt.date(2026, 3, 1), due_date=dt.date(2026, 3, 31),
+                    total=Decimal(euros))  # fmt: skip
+        clients[code] = account
+    return {"ana": ana, "luis": luis, "manager": ManagerFactory(), **clients}
+
+
+def _levels() -> dict[str, tuple[int, str]]:
+    return {r.account.code: (r.score, r.level) for r in Rating.objects.select_related("account")}
+
+
+def _rate(policy_name: str = "t") -> None:
+    with translation.override("en"):
+        rating_recalculate(by=SYSTEM, policy_name=policy_name, as_of=AS_OF)
+
+
+def test_a_policy_change_changes_the_ratings_as_computed_by_hand(portfolio):
+    """S4.5: P1 revenue only; P2 adds the strategic flag at equal weight (50 points each)."""
+    manager = portfolio["manager"]
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=manager)
+    _rate()
+    assert _levels() == {"C1": (100, "A"), "C2": (67, "B"), "C3": (33, "C"), "C4": (0, "D")}
+
+    second = rating_policy_publish(name="t", definition=WITH_STRATEGIC, by=manager, note="S1.2")
+    _rate()
+    # Revenue: 1 × 50, ⅔ × 50 = 33.3, ⅓ × 50 = 16.7, 0; strategic: C4 only, 50.
+    assert _levels() == {"C1": (50, "B"), "C2": (33, "C"), "C3": (17, "D"), "C4": (50, "B")}
+    assert set(Rating.objects.values_list("policy", flat=True)) == {second.pk}
+    assert second.version == 2
+    assert list(RatingPolicyVersion.objects.filter(name="t", is_active=True)) == [second]
+
+
+def test_the_rating_history_records_every_level_change(portfolio):
+    manager = portfolio["manager"]
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=manager)
+    _rate()
+    first = {
+        c.account.code: (c.change, c.old_level, c.new_level) for c in RatingChange.objects.all()
+    }
+    assert first == {code: ("new", "", level) for code, level in
+                     (("C1", "A"), ("C2", "B"), ("C3", "C"), ("C4", "D"))}  # fmt: skip
+
+    rating_policy_publish(name="t", definition=WITH_STRATEGIC, by=manager)
+    _rate()
+    moved = {
+        c.account.code: (c.change, c.old_level, c.new_level, c.old_score, c.new_score)
+        for c in rating_changes(manager, AS_OF).exclude(change="new")
+    }
+    assert moved == {
+        "C1": ("down", "A", "B", 100, 50),
+        "C2": ("down", "B", "C", 67, 33),
+        "C3": ("down", "C", "D", 33, 17),
+        "C4": ("up", "D", "B", 0, 50),
+    }
+    # "Who moved from A to B this quarter" is one selector call.
+    a_to_b = rating_changes(manager, dt.date(2026, 4, 1), old_level="A", new_level="B")
+    assert [c.account.code for c in a_to_b] == ["C1"]
+    # Rating again with nothing changed adds no history.
+    _rate()
+    assert RatingChange.objects.count() == 8
+
+
+def test_going_back_to_an_earlier_version_rates_with_it(portfolio):
+    manager = portfolio["manager"]
+    first = rating_policy_publish(name="t", definition=REVENUE_ONLY, by=manager)
+    rating_policy_publish(name="t", definition=WITH_STRATEGIC, by=manager)
+    rating_policy_activate(version=first, by=manager)
+    _rate()
+    assert _levels()["C4"] == (0, "D")
+
+
+def test_explanations_add_up_to_the_score_and_read_as_text(portfolio):
+    rating_policy_publish(name="t", definition=WITH_STRATEGIC, by=portfolio["manager"])
+    _rate()
+    for code in ("C1", "C2", "C3", "C4"):
+        rating = account_rating(portfolio[code])
+        assert rating.total == rating.score
+        assert sum(item.max_points for item in rating.items) == pytest.approx(100.0)
+    c2 = account_rating(portfolio["C2"])
+    assert [(i.criterion, i.value, i.points) for i in c2.items] == [
+        ("revenue", 30000.0, 33),
+        ("strategic", 0.0, 0),
+    ]
+    assert c2.text == "C: revenue 67th percentile +33"
+    assert account_rating(portfolio["C4"]).text == "B: strategic +50"
+    # The ABC class is stored beside the rating, not inside it (S3.7): C1 alone is A.
+    assert account_rating(portfolio["C1"]).abc == "A"
+
+
+def test_a_prospect_or_a_lost_client_is_not_rated(portfolio):
+    from cartera.clients.models import Status
+
+    lost = AccountFactory(code="L1", owner=portfolio["ana"], status=Status.LOST,
+                          lost_on=dt.date(2026, 5, 1))  # fmt: skip
+    SaleFactory(account=lost, date=dt.date(2026, 2, 1), due_date=dt.date(2026, 3, 1),
+                total=Decimal(1000))  # fmt: skip
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=portfolio["manager"])
+    _rate()
+    assert "L1" not in _levels()
+    # Lost clients do not take part in the percentiles either: C1 is still on top.
+    assert _levels()["C1"] == (100, "A")
+    assert account_rating(lost).level is None
+
+
+def test_a_salesperson_sees_only_the_ratings_of_their_clients(portfolio):
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=portfolio["manager"])
+    _rate()
+    ana = portfolio["ana"].user
+    assert level_counts(ana) == {"A": 1, "B": 1}
+    assert {c.account.code for c in rating_changes(ana, AS_OF)} == {"C1", "C2"}
+    assert level_counts(portfolio["manager"]) == {"A": 1, "B": 1, "C": 1, "D": 1}
+
+
+def test_a_salesperson_may_not_rate_or_edit_the_policy(portfolio):
+    ana = portfolio["ana"].user
+    with pytest.raises(PermissionDenied):
+        rating_policy_publish(name="t", definition=REVENUE_ONLY, by=ana)
+    with pytest.raises(PermissionDenied):
+        rating_recalculate(by=ana, as_of=AS_OF)
+    assert not RatingPolicyVersion.objects.exists()
+
+
+def test_an_invalid_policy_is_refused_with_the_path_of_the_field(portfolio):
+    bad = {
+        "name": "t",
+        "criteria": [
+            {"key": "growth", "measure": "growth_pct", "weight": 1,
+             "rule": {"kind": "ramp", "start": 10, "full": 10}},
+        ],
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        rating_policy_publish(name="t", definition=bad, by=portfolio["manager"])
+    assert refused.value.message_dict["definition"] == [
+        "criteria[0].rule.full: must differ from start"
+    ]
+
+
+def test_an_unknown_policy_name_is_a_located_error(portfolio):
+    with pytest.raises(ValidationError) as refused:
+        rating_recalculate(by=SYSTEM, policy_name="nope", as_of=AS_OF)
+    assert "policy" in refused.value.message_dict
+
+
+def test_without_a_stored_policy_the_default_is_stored_and_used(portfolio):
+    rating_recalculate(by=SYSTEM, as_of=AS_OF)
+    stored = RatingPolicyVersion.objects.get()
+    assert (stored.name, stored.version, stored.is_active) == ("default", 1, True)
+    assert Rating.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rating_run_after_commit_reads_through_the_arrow_bridge():
+    """The scheduler's path: committed rows, read by connectorx, written in bulk."""
+    owner = SalespersonFactory(name="Eva")
+    for code, euros in (("K1", 900), ("K2", 100)):
+        account = AccountFactory(code=code, owner=owner)
+        SaleFactory(account=account, date=dt.date(2026, 3, 1), due_date=dt.date(2026, 3, 31),
+                    total=Decimal(euros))  # fmt: skip
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=SYSTEM)
+    _rate()
+    assert _levels() == {"K1": (100, "A"), "K2": (0, "D")}
