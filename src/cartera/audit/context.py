@@ -34,7 +34,8 @@ def acting_as(user: Any) -> Iterator[None]:
         _acting.reset(token)
 
 
-def _login(user: Any) -> User | None:
+def login_of(user: Any) -> User | None:
+    """Return ``user`` if it is a stored login, else ``None`` (system, anonymous)."""
     # SYSTEM and anonymous users have no row to point at.
     if user is None or getattr(user, "pk", None) is None or not user.is_authenticated:
         return None
@@ -45,8 +46,8 @@ def current_user(request: Any = None) -> User | None:
     """Return the login to record: the acting user set by the CLI, else the request's."""
     acting = _acting.get()
     if acting is not None:
-        return _login(acting)
-    return _login(getattr(request, "user", None))
+        return login_of(acting)
+    return login_of(getattr(request, "user", None))
 
 
 def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> User | None:

@@ -30,14 +30,18 @@ def parse_date(text: str | None, option: str) -> dt.date | None:
 
 def acting_user(username: str | None) -> Any:
     """Return the login named by ``--as``, or the system principal that sees everything."""
+    from cartera.audit.context import act_as
     from cartera.common.scoping import SYSTEM
     from cartera.users.models import User
 
     if not username:
+        act_as(SYSTEM)
         return SYSTEM
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise fail(f"--as: there is no active user {username!r}")
+    # The audit trail records this login as the author of the command's changes.
+    act_as(user)
     return user
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cartera.activities.models import Activity
+from cartera.audit.services import history_anonymise_account, record_bulk
 from cartera.clients.models import Account, AccountKind, Contact
 from cartera.common.scoping import sees_all, visible_to
 from cartera.receivables.models import Payment
@@ -123,6 +124,7 @@ def personal_data_erase(
         raise ValidationError(_("Name either an individual client or a contact person."))
     if contact is not None:
         contacts, activities = _anonymise_contacts(Contact.objects.filter(pk=contact.pk))
+        _audit(user, "clients.contact", contacts, contact.account, reason)
         return Erasure(contacts=contacts, activities=activities, account_anonymised=False)
     assert account is not None
     if account.kind != AccountKind.INDIVIDUAL:
@@ -132,8 +134,9 @@ def personal_data_erase(
         )
     contacts, activities = _anonymise_contacts(account.contacts.all())
     activities += account.activities.update(summary="", next_action="")
+    anonymous_name = _("Anonymised client %(code)s") % {"code": account.code}
     Account.objects.filter(pk=account.pk).update(
-        legal_name=_("Anonymised client %(code)s") % {"code": account.code},
+        legal_name=anonymous_name,
         trade_name="",
         tax_id="",
         phone="",
@@ -145,4 +148,18 @@ def personal_data_erase(
         is_archived=True,
         updated_at=timezone.now(),
     )
+    # The audit trail keeps every past version of the account: erase them there too.
+    history_anonymise_account(account_id=account.pk, legal_name=anonymous_name)
+    _audit(user, "clients.account", 1, account, reason)
     return Erasure(contacts=contacts, activities=activities, account_anonymised=True)
+
+
+def _audit(user: User, model: str, count: int, account: Account, reason: str) -> None:
+    record_bulk(
+        action="personal_data_erase",
+        model=model,
+        count=count,
+        user=user,
+        account=account,
+        detail=reason.strip(),
+    )
