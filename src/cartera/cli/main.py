@@ -34,6 +34,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "handover",
     "ops",
     "privacy",
+    "token",
+    "audit",
 )
 _registered = False
 
