@@ -33,8 +33,15 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The catalogues of the web app (es, pt, en). The CLI, analytics and reporting run without
+# Django (stdlib gettext), so their strings never reach this catalogue: they are left out.
+# English is the source language: msgen fills its catalogue with the msgids themselves.
 messages: $(STAMP)
-	cd src/cartera && ../../$(BIN)/django-admin makemessages -l es -l pt -l en --settings=cartera.config.settings.base && ../../$(BIN)/django-admin compilemessages --settings=cartera.config.settings.base
+	cd src/cartera && ../../$(BIN)/django-admin makemessages -l es -l pt -l en --no-obsolete \
+		--ignore 'cli/*' --ignore 'analytics/*' --ignore 'reporting/*' --ignore '*/migrations/*' \
+		--settings=cartera.config.settings.base
+	msgen --no-wrap -o src/cartera/locale/en/LC_MESSAGES/django.po src/cartera/locale/en/LC_MESSAGES/django.po
+	cd src/cartera && ../../$(BIN)/django-admin compilemessages --settings=cartera.config.settings.base
 
 clean:
 	rm -rf $(VENV) .pytest_cache

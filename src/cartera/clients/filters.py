@@ -117,6 +117,15 @@ def _abc_field(user: User | AnonymousUser) -> forms.Field:
     )
 
 
+def _rfm_field(user: User | AnonymousUser) -> forms.Field:
+    return forms.MultipleChoiceField(
+        label=_("RFM segment"),
+        required=False,
+        choices=RfmSegment.choices,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+
 def _search(queryset: QuerySet[Account], term: str) -> QuerySet[Account]:
     term = term.strip()
     return queryset.filter(
@@ -174,13 +183,10 @@ for _filter in (
     ListFilter("owner", _owner_field, lambda q, v: q.filter(owner=v)),
     ListFilter("abc", _abc_field, lambda q, v: q.filter(metrics__abc_class__in=v), "analytics"),
     ListFilter(
-        "rfm",
-        _choice(_("RFM segment"), RfmSegment.choices),
-        lambda q, v: q.filter(metrics__rfm_segment=v),
-        group="analytics",
+        "rfm", _rfm_field, lambda q, v: q.filter(metrics__rfm_segment__in=v), group="analytics"
     ),
-    ListFilter("after", _date(_("Last purchase on or after")), _after, group="analytics"),
-    ListFilter("before", _date(_("Last purchase before")), _before, group="analytics"),
+    ListFilter("last_from", _date(_("Last purchase on or after")), _after, group="analytics"),
+    ListFilter("last_before", _date(_("Last purchase before")), _before, group="analytics"),
     ListFilter(
         "product",
         _text(_("Product bought (SKU)"), suggestions="product"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 import polars as pl
 from django.core.cache import cache
 
-from cartera.analytics.clv import PortfolioValue, portfolio_value
+from cartera.analytics.clv import ConvergenceError, PortfolioValue, portfolio_value
 from cartera.analytics.diagnosis import Diagnosis, diagnose
 from cartera.common.dataversion import Topic, data_versions
 from cartera.common.scoping import sees_all
@@ -152,6 +152,19 @@ def scoped_values(*, user: User | AnonymousUser) -> pl.DataFrame | None:
     return client_values(fitted, summary) if summary.height else summary.select("client")
 
 
+def _current_clients(user: User | AnonymousUser) -> pl.Series:
+    """Return the codes of the accounts ``user`` sees that are clients today (not lost).
+
+    An account already marked lost is not "at risk" any more: the list is for the calls
+    that can still keep a client (S0.4).
+    """
+    from cartera.clients.models import Status
+    from cartera.clients.selectors import accounts_visible_to
+
+    codes = accounts_visible_to(user).filter(status=Status.CLIENT).values_list("code", flat=True)
+    return pl.Series(list(codes), dtype=pl.String).implode()
+
+
 def _valuation(user: User | AnonymousUser) -> Valuation:
     fitted = company_fit()
     empty = pl.DataFrame()
@@ -161,15 +174,20 @@ def _valuation(user: User | AnonymousUser) -> Valuation:
     if summary.is_empty():
         return Valuation(None, "no clients with sales", 0, 0.0, empty, empty, (0,) * 10)
     values = client_values(fitted, summary)
-    book = portfolio_value(
-        fitted.purchases,
-        fitted.spend,
-        summary,
-        horizon=HORIZON_MONTHS,
-        discount=MONTHLY_DISCOUNT,
-        period="week",
-        draws=VALUE_DRAWS,
-    )
+    note = ""
+    try:
+        book: PortfolioValue | None = portfolio_value(
+            fitted.purchases,
+            fitted.spend,
+            summary,
+            horizon=HORIZON_MONTHS,
+            discount=MONTHLY_DISCOUNT,
+            period="week",
+            draws=VALUE_DRAWS,
+        )
+    except ConvergenceError as error:
+        # Each client's value stands; only the portfolio's interval is unbounded.
+        book, note = None, str(error)
     bins = (
         values.select((pl.col("p_alive") * 10).floor().clip(0, 9).cast(pl.Int64).alias("bin"))
         .group_by("bin")
@@ -178,11 +196,11 @@ def _valuation(user: User | AnonymousUser) -> Valuation:
     found = dict(bins.iter_rows())
     return Valuation(
         value=book,
-        note="",
+        note=note,
         clients=values.height,
         expected_purchases=float(values["expected_purchases"].sum()),
         top=values.sort("clv", descending=True).head(KEPT_CLIENTS),
-        at_risk=values.filter(pl.col("at_risk"))
+        at_risk=values.filter(pl.col("at_risk") & pl.col("client").is_in(_current_clients(user)))
         .sort("value_at_risk", descending=True)
         .head(KEPT_CLIENTS),
         alive_counts=tuple(int(found.get(i, 0)) for i in range(10)),

@@ -23,6 +23,8 @@ from cartera.clients.selectors import portfolio_counts
 from cartera.common.money import quantize
 from cartera.common.scoping import sees_all
 from cartera.metrics.models import RfmSegment
+from cartera.prospecting.models import Source
+from cartera.sales.models import Channel
 from cartera.metrics.portfolio import full_diagnosis, portfolio_diagnosis, portfolio_valuation
 from cartera.metrics.selectors import clients_at_risk, latest_run, run_is_current
 from cartera.metrics.services import metrics_refresh, metrics_refresh_if_stale
@@ -118,6 +120,17 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dicts()
 
 
+# Dimensions whose values are stored codes: shown by their translated labels.
+CODED_DIMENSIONS = {"channel": Channel.choices, "source": Source.choices}
+
+
+def _labelled(dimension: str, rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    labels = dict(CODED_DIMENSIONS.get(dimension, ()))
+    if not labels:
+        return rows
+    return [{**row, key: labels.get(row[key], row[key])} for row in rows]
+
+
 @login_required
 @require_GET
 def diagnosis_report(request: HttpRequest) -> HttpResponse:
@@ -153,11 +166,12 @@ def diagnosis_report(request: HttpRequest) -> HttpResponse:
             "rfm_rows": _records(diagnosis.rfm.segments),
             "rfm_labels": RfmSegment.choices,
             "breakdowns": [
-                (BREAKDOWN_TITLES.get(name, name), name, _records(frame))
+                (BREAKDOWN_TITLES.get(name, name), name, _labelled(name, _records(frame), name))
                 for name, frame in diagnosis.breakdowns.items()
             ],
             "sources": [
-                (name, _records(frame.head(30))) for name, frame in diagnosis.sources.items()
+                (name, _labelled(name, _records(frame.head(30)), "value"))
+                for name, frame in diagnosis.sources.items()
             ],
             "families": (_records(diagnosis.product_mix.families) if diagnosis.product_mix else []),
             "new_product_rows": (
@@ -192,7 +206,7 @@ def value_report(request: HttpRequest) -> HttpResponse:
     """The portfolio's value over the next year with its interval, and who it hinges on."""
     valuation = portfolio_valuation(user=request.user)
     codes = []
-    if valuation.value is not None:
+    if valuation.clients:
         codes = valuation.top["client"].to_list() + valuation.at_risk["client"].to_list()
     accounts = _names(request, codes)
 
@@ -211,8 +225,8 @@ def value_report(request: HttpRequest) -> HttpResponse:
     peak = max(valuation.alive_counts) or 1
     context = {
         "valuation": valuation,
-        "top": named(valuation.top) if valuation.value is not None else [],
-        "risky": named(valuation.at_risk) if valuation.value is not None else [],
+        "top": named(valuation.top) if valuation.clients else [],
+        "risky": named(valuation.at_risk) if valuation.clients else [],
         "alive_bars": [
             (index / 10, (index + 1) / 10, count, round(100 * count / peak))
             for index, count in enumerate(valuation.alive_counts)
