@@ -18,10 +18,19 @@ AS_OF = "2026-10-05"
 runner = CliRunner()
 
 
-def cartera(*args: str, jobs: bool = True):
+@pytest.fixture(autouse=True)
+def _forget_the_acting_user():
+    # `--as` records the acting login for the audit trail in the running context; a later
+    # test must not inherit a login that its own transaction rolled back.
+    from cartera.audit.context import acting_as
+
+    with acting_as(None):
+        yield
+
+
+def cartera(*args: str):
     _register_commands()
-    # One process: the fits of a handful of series do not pay for spawning workers.
-    return runner.invoke(app, [*args, "--jobs", "1"] if jobs else list(args))
+    return runner.invoke(app, list(args))
 
 
 @pytest.fixture
@@ -104,7 +113,7 @@ def test_goals_set_edits_one_month(small_portfolio):
     ManagerFactory(username="jefa")
     result = cartera(
         "goals", "set", "--year", "2027", "--month", "2", "--target", "1234.5",
-        "--salesperson", "Ana Souto", "--as", "jefa", jobs=False,
+        "--salesperson", "Ana Souto", "--as", "jefa",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert Goal.objects.get(year=2027, month=2).target == Decimal("1234.50")

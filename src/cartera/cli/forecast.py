@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 console = Console()
 SCHEMA_VERSION = 1
+# Worker processes cost more than they save below a few dozen series (bench_forecast_db).
+JobsOption = Annotated[
+    int, typer.Option(help="Processes for the model fits; -1 (every core) pays off for hundreds.")
+]
 MONTHS = ("J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D")
 
 
@@ -85,7 +89,7 @@ def forecast_payload(report: ForecastReport) -> dict[str, Any]:
     }
 
 
-def _print(report: ForecastReport) -> None:
+def _print(report: ForecastReport, *, bottom_up: bool) -> None:
     from cartera.reporting.forecast_html import models_table
 
     total = report.total
@@ -128,11 +132,12 @@ def _print(report: ForecastReport) -> None:
         + " "
         + " · ".join(f"{label} {value:.2f}" for label, value in zip(MONTHS, profile, strict=True))
     )
-    bottom_up = report.bottom_up
-    if not bottom_up.available:
-        console.print(_("Bottom-up view: {note}").format(note=bottom_up.note), style="yellow")
+    view = report.bottom_up
+    if not view.available:
+        if bottom_up:
+            console.print(_("Bottom-up view: {note}").format(note=view.note), style="yellow")
         return
-    months = bottom_up.months
+    months = view.months
     existing, new = int(months["existing_cents"].sum()), int(months["new_cents"].sum())
     series = int(months["time_series_cents"].sum())
     console.print(
@@ -164,7 +169,7 @@ def forecast(
     bottom_up: Annotated[
         bool, typer.Option("--bottom-up/--no-bottom-up", help="Fit the customer-base view.")
     ] = True,
-    jobs: Annotated[int, typer.Option(help="Processes for the model fits (-1: every core).")] = -1,
+    jobs: JobsOption = 1,
     as_user: Annotated[
         str, typer.Option("--as", help="Act as this login (its role applies).")
     ] = "",
@@ -196,7 +201,7 @@ def forecast(
             )
         except ValueError as error:
             raise fail(str(error)) from None
-    _print(report)
+    _print(report, bottom_up=bottom_up)
     try:
         if json_out:
             write_json(forecast_payload(report), json_out)

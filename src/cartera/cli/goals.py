@@ -38,7 +38,10 @@ AsOfOption = Annotated[
     str, typer.Option("--as-of", help="Date (YYYY-MM-DD); complete months up to it. Default today.")
 ]
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Write the JSON here.")]
-JobsOption = Annotated[int, typer.Option(help="Processes for the model fits (-1: every core).")]
+# Worker processes cost more than they save below a few dozen series (bench_forecast_db).
+JobsOption = Annotated[
+    int, typer.Option(help="Processes for the model fits; -1 (every core) pays off for hundreds.")
+]
 
 
 def _amount(cents: int | float | None) -> str:
@@ -151,7 +154,7 @@ def propose(
     apply: Annotated[bool, typer.Option("--apply", help="Store the proposal as goals.")] = False,
     as_of: AsOfOption = "",
     json_out: JsonOption = None,
-    jobs: JobsOption = -1,
+    jobs: JobsOption = 1,
     as_user: AsOption = "",
 ) -> None:
     """Propose next year's goal per salesperson and for the company (S3.5)."""
@@ -355,7 +358,7 @@ def status(
     year: Annotated[int, typer.Option(help="Year tracked; default the year of --as-of.")] = 0,
     as_of: AsOfOption = "",
     json_out: JsonOption = None,
-    jobs: JobsOption = -1,
+    jobs: JobsOption = 1,
     as_user: AsOption = "",
 ) -> None:
     """Show actual against goal and forecast, month by month and year to date (S3.5)."""
@@ -483,7 +486,7 @@ def drift(
     ] = False,
     limit: Annotated[int, typer.Option(help="Clients shown per alert.")] = 10,
     json_out: JsonOption = None,
-    jobs: JobsOption = -1,
+    jobs: JobsOption = 1,
     as_user: AsOption = "",
 ) -> None:
     """List salespeople and segments below the forecast's lower bound two months running (S3.4)."""
