@@ -13,7 +13,7 @@ from typing import Final
 
 import polars as pl
 
-from cartera.analytics.diagnosis import abc_classes, client_table
+from cartera.analytics.diagnosis import abc_classes, period_for
 from cartera.analytics.profile import Profile, fit_scores
 from cartera.analytics.rating import (
     RatingPolicy,
@@ -230,13 +230,21 @@ def compute_ratings(
 
 
 def _abc(sales: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """Return ``client``, ``abc``: the company-wide Pareto class (S3.7), beside the rating."""
-    if sales.is_empty():
-        return pl.DataFrame(schema={"client": pl.String, "abc": pl.String})
-    table, _period = client_table(sales, as_of=as_of, groupings=())
-    return abc_classes(table).select(
-        pl.col("client").cast(pl.String), pl.col("abc_class").alias("abc")
+    """Return ``client``, ``abc``: the company-wide Pareto class (S3.7), beside the rating.
+
+    The diagnosis's classes: revenue over the 12 calendar months ending on ``as_of``,
+    clients without a sale in them unclassed.
+    """
+    window = period_for(as_of).window
+    table = (
+        sales.lazy()
+        .filter(window.contains(pl.col("date")))
+        .group_by("client")
+        .agg(pl.col("amount_cents").sum().alias("window_revenue_cents"))
+        .with_columns(pl.lit(True).alias("active"))
+        .collect()
     )
+    return abc_classes(table).select("client", pl.col("abc_class").alias("abc"))
 
 
 def change_rows(previous: pl.DataFrame, current: pl.DataFrame, *, same_scale: bool) -> pl.DataFrame:
