@@ -212,3 +212,33 @@ def test_a_rating_run_after_commit_reads_through_the_arrow_bridge():
     rating_policy_publish(name="t", definition=REVENUE_ONLY, by=SYSTEM)
     _rate()
     assert _levels() == {"K1": (100, "A"), "K2": (0, "D")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_late_payment_from_receivables_takes_points_as_computed_by_hand():
+    """S1.8, S4.5: revenue (100 points) and paying late (a penalty of up to 100 points at 60
+    days late). P1 (400, the top) paid 30 days late: 100 − 50 = 50. P2 (300) is below the
+    only other client, 0 points, and paid on time: nothing taken."""
+    from tests.factories import PaymentFactory
+
+    owner = SalespersonFactory(name="Eva")
+    due = dt.date(2026, 3, 31)
+    for code, euros, paid_on in (("P1", 400, dt.date(2026, 4, 30)), ("P2", 300, due)):
+        account = AccountFactory(code=code, owner=owner)
+        invoice = SaleFactory(account=account, date=dt.date(2026, 3, 1), due_date=due,
+                              total=Decimal(euros))  # fmt: skip
+        PaymentFactory(account=account, sale=invoice, date=paid_on, amount=Decimal(euros))
+    policy = {"name": "p", "criteria": [
+        {"key": "revenue", "measure": "revenue_cents", "weight": 1, "rule": {"kind": "percentile"}},
+        {"key": "payment", "measure": "days_late", "weight": 1, "effect": "penalty",
+         "rule": {"kind": "ramp", "start": 0, "full": 60}},
+    ]}  # fmt: skip
+    rating_policy_publish(name="p", definition=policy, by=SYSTEM)
+    _rate("p")
+    assert _levels() == {"P1": (50, "B"), "P2": (0, "D")}
+    explained = account_rating(AccountFactory._meta.model.objects.get(code="P1"))
+    assert [(i.criterion, i.value, i.points) for i in explained.items] == [
+        ("revenue", 40000.0, 100),
+        ("payment", 30.0, -50),
+    ]
+    assert explained.text == "B: revenue 100th percentile +100, pays 30 days late \u221250"

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cartera.analytics.rating import default_policy
+from cartera.analytics.rating.features import PAYMENT_COLUMNS
 from cartera.common.bulk import bulk_insert
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from cartera.users.models import User
 
 Actor = Any  # a User, or SYSTEM for the command line and the scheduler
+T = TypeVar("T")
 
 
 def require_manager(by: Actor, message: str) -> None:
@@ -57,6 +60,28 @@ def require_manager(by: Actor, message: str) -> None:
 def _user_or_none(by: Actor) -> User | None:
     """Return the login to record as author (None for the system principal)."""
     return None if by is SYSTEM or getattr(by, "pk", None) is None else by
+
+
+def in_background(task: Callable[..., T], **arguments: Any) -> Callable[[], T]:
+    """Start ``task`` on a thread of its own and return a function that waits for it.
+
+    Only outside a transaction: the thread reads with a connection of its own, which
+    could not see rows the caller's open transaction wrote (then it simply runs now).
+    """
+    if connection.in_atomic_block:
+        result = task(**arguments)
+        return lambda: result
+
+    def run() -> T:
+        try:
+            return task(**arguments)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(run)
+    pool.shutdown(wait=False)
+    return future.result
 
 
 @transaction.atomic
@@ -177,13 +202,20 @@ def rating_recalculate(
     policy = version.policy()
     day = as_of or timezone.localdate()
 
+    # Matching payments to invoices is the longest read: it runs beside the others, and
+    # not at all when the policy has no payment criterion.
+    if {c.measure for c in policy.criteria} & set(PAYMENT_COLUMNS):
+        payments = in_background(payment_behaviour_frame, as_of=day, window_days=policy.window_days)
+    else:
+        payments = in_background(lambda: None)
     accounts = accounts_frame(user=SYSTEM)
     fits = profile_fits(accounts, active_profiles())
+    sales = invoice_totals_frame(until=day)
     computed = compute_ratings(
         accounts=accounts,
         fits=fits,
-        sales=invoice_totals_frame(until=day),
-        payments=payment_behaviour_frame(as_of=day, window_days=policy.window_days),
+        sales=sales,
+        payments=payments(),
         policy=policy,
         as_of=day,
         translate=_,
