@@ -4,13 +4,15 @@ Bulk reads go through Arrow with connectorx: one query, columnar, no model insta
 connectorx opens its own connection, so it cannot see rows written by a transaction
 that is still open on Django's connection; inside such a transaction the same query
 runs on Django's cursor instead, so a service that writes and then analyses within one
-transaction sees its own writes.
+transaction sees its own writes. SQLite is always read on Django's cursor (see
+:func:`read_frame`): a second SQLite library in the process would corrupt the file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import connectorx as cx
@@ -43,12 +45,38 @@ def read_frame(
     produced themselves.
     """
     connection = connections[using]
-    if connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            rows = cursor.fetchall()
-        frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-    else:
-        connection.ensure_connection()
-        frame = cx.read_sql(connection_url(using), sql, return_type="polars")
-    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+    casts = [pl.col(name).cast(dtype) for name, dtype in schema.items()]
+    # SQLite is read through Django's own sqlite3 module, never connectorx: connectorx
+    # links a second copy of the SQLite library into the process, and when one copy
+    # closes its file it drops the other's POSIX locks, which corrupts a database that
+    # another thread (the web server's) has open (sqlite.org/howtocorrupt.html §2.2.1;
+    # reproduced here as "disk I/O error" and "database disk image is malformed").
+    if connection.in_atomic_block or connection.vendor == "sqlite":
+        return _through_django(connection, sql, schema, casts)
+    connection.ensure_connection()
+    frame = cx.read_sql(connection_url(using), sql, return_type="polars")
+    return frame.select(casts)
+
+
+_BATCH = 200_000
+
+
+def _through_django(
+    connection: Any,
+    sql: str,
+    schema: Mapping[str, pl.DataType | type[pl.DataType]],
+    casts: list[pl.Expr],
+) -> pl.DataFrame:
+    """Return the rows of ``sql`` fetched on Django's connection, a batch at a time.
+
+    Batches keep the Python row tuples of a 10-million-line read from all living at once.
+    """
+    parts: list[pl.DataFrame] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(_BATCH):
+            batch = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+            parts.append(batch.select(casts))
+    if not parts:
+        return pl.DataFrame(schema=dict(schema))
+    return pl.concat(parts, rechunk=True)
