@@ -84,7 +84,9 @@ def _choice(label: Any, choices: list[tuple[str, Any]]) -> FieldFor:
 def _date(label: Any) -> FieldFor:
     def build(user: User | AnonymousUser) -> forms.Field:
         return forms.DateField(
-            label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+            label=label,
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         )
 
     return build

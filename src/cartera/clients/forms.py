@@ -27,7 +27,9 @@ class ActivityQuickForm(forms.Form):
         initial=ActivityKind.VISIT,
     )
     date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
     )
     contact = forms.ModelChoiceField(
         label=_("With"), queryset=Contact.objects.none(), required=False, empty_label="—"
@@ -39,7 +41,7 @@ class ActivityQuickForm(forms.Form):
     next_action_on = forms.DateField(
         label=_("Next action on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     next_action = forms.CharField(label=_("Next action"), max_length=300, required=False)
 
