@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cartera.activities.models import Activity
+from cartera.audit.models import AuditEvent
 from cartera.clients.models import OwnershipPeriod
 from cartera.clients.selectors import accounts_visible_to
 from cartera.clients.services import (
@@ -78,6 +79,11 @@ def test_hand_over_moves_ownership_with_history_and_the_previous_owner_loses_acc
     # The history follows the client to its new owner.
     assert visible_to(Activity.objects.all(), luis.user).filter(pk=visit.pk).exists()
     assert visible_to(Sale.objects.all(), luis.user).filter(pk=invoice.pk).exists()
+    # The audit trail has the operation and the account's own history the new owner.
+    event = AuditEvent.objects.get(action="hand_over")
+    assert (event.count, event.user, event.detail) == (1, manager, "→ Luis: Zone change")
+    latest = account.history.order_by("-history_id").first()
+    assert (latest.owner_id, latest.history_change_reason) == (luis.pk, "Zone change")
 
 
 def test_the_previous_owner_loses_the_rating_at_once(team):

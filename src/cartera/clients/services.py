@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cartera.audit.services import record_bulk, record_rows
 from cartera.clients.models import Account, Contact, OwnershipPeriod
 from cartera.common.bulk import bulk_insert
 from cartera.common.dataversion import Topic, data_changed
@@ -170,6 +171,17 @@ def account_hand_over(
             },
             schema_overrides={"handed_over_by_id": pl.Int64},
         ),
+    )
+    # The owner changed by update(): snapshot the accounts for their history, and log
+    # the operation itself (who, when, how many, why).
+    for part in _chunks(locked):
+        record_rows(model=Account, pks=part, reason=reason.strip())
+    record_bulk(
+        action="hand_over",
+        model=Account,
+        count=len(locked),
+        user=by,
+        detail=f"→ {to.name}: {reason.strip()}",
     )
     data_changed(Topic.ACCOUNTS)
     return len(locked)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cartera.analytics.rating import default_policy
 from cartera.analytics.rating.features import PAYMENT_COLUMNS
+from cartera.audit.services import record_bulk
 from cartera.common.bulk import bulk_insert
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
@@ -245,6 +246,13 @@ def rating_recalculate(
         bulk_insert(RatingChange, changes.with_columns(*stamp, pl.lit(day, pl.Date).alias("date")))
         AccountFit.objects.all().delete()
         bulk_insert(AccountFit, fits)
+        record_bulk(
+            action="rating_run",
+            model=Rating,
+            count=computed.rows.height,
+            user=by,
+            detail=f"{version} as of {day.isoformat()}: {changes.height} level changes",
+        )
         run.seconds = time.perf_counter() - started
         run.save(update_fields=["seconds"])
     return run
