@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from cartera.audit.models import AuditEvent
 from cartera.goals.models import Goal
 from cartera.goals.services import goals_accept, goals_propose
 from tests.factories import AccountFactory, ManagerFactory, SalespersonFactory
@@ -87,6 +88,8 @@ def test_accepting_stores_a_year_and_twelve_months_per_goal(team, proposal):
     assert int(yearly * 100) == int(
         proposal.salespeople.annual.filter(pl.col("series") == "Ana Souto")["goal_cents"][0]
     )
+    event = AuditEvent.objects.get(action="goals_accept")
+    assert (event.user, event.model, event.count) == (manager, "goals.goal", 39)
     # Accepting again replaces the year's goals instead of adding to them.
     goals_accept(proposal=proposal, acting_user=manager)
     assert Goal.objects.filter(year=2027).count() == 39

@@ -30,6 +30,7 @@ from cartera.analytics.forecast import (
 )
 from cartera.analytics.forecast.drift import LOST
 from cartera.analytics.goals import GoalProposal, Spread, propose_goals, spread_goal
+from cartera.audit.services import record_bulk
 from cartera.clients.models import Account
 from cartera.common.bulk import bulk_insert
 from cartera.common.money import from_cents, quantize
@@ -218,13 +219,23 @@ def goals_accept(*, proposal: GoalsProposal, acting_user: User | AnonymousUser) 
     Goal.objects.filter(year=proposal.year, salesperson__isnull=True).delete()
     Goal.objects.filter(year=proposal.year, salesperson_id__in=people).delete()
     now = timezone.now()
-    return bulk_insert(
+    written = bulk_insert(
         Goal,
         rows.with_columns(
             pl.lit(now, pl.Datetime("us", "UTC")).alias("created_at"),
             pl.lit(now, pl.Datetime("us", "UTC")).alias("updated_at"),
         ),
     )
+    # A bulk write sends no signal: the audit trail gets one event for the whole year.
+    record_bulk(
+        action="goals_accept",
+        model=Goal,
+        count=written,
+        user=acting_user,
+        detail=f"{proposal.year}: growth {proposal.growth}, spread {proposal.spread}, "
+        f"{len(people)} salespeople and the company",
+    )
+    return written
 
 
 def _upsert(salesperson: Salesperson | None, year: int, month: int | None, target: Decimal) -> Goal:
