@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
@@ -24,13 +25,90 @@ class CarteraAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
+        paths = schema.get("paths", {})
+        for operations in paths.values():
+            for method, operation in operations.items():
+                _declare_problems(method, operation)
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if str(status) >= "400" and "application/json" in content:
                         content[MEDIA_TYPE] = content.pop("application/json")
+        _link_created_resources(paths)
         return schema
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_PHRASES = {
+    400: "The body is not JSON",
+    401: "No valid token",
+    404: "Not found, or not yours",
+    409: "Conflicts with the stored data",
+    422: "The input is not valid",
+}
+
+
+def _declare_problems(method: str, operation: dict[str, Any]) -> None:
+    """Declare the problems any operation of its kind can answer, once, here.
+
+    Every authenticated call can be a 401; one with parameters a 422; with a body a
+    400 (not JSON); with an id in its path a 404; every write a 409 (a unique value
+    taken by a concurrent request).
+    """
+    responses = operation.setdefault("responses", {})
+    parameters = operation.get("parameters", [])
+    wanted = {401} if operation.get("security") else set()
+    if parameters or "requestBody" in operation:
+        wanted.add(422)
+    if "requestBody" in operation:
+        wanted.add(400)
+    if any(p.get("in") == "path" for p in parameters):
+        wanted.add(404)
+    if method != "get":
+        wanted.add(409)
+    for status in wanted:
+        if status not in responses and str(status) not in responses:
+            responses[status] = {
+                "description": _PHRASES[status],
+                "content": {"application/json": {"schema": _PROBLEM_REF}},
+            }
+
+
+def _link_name(operation: dict[str, Any]) -> str:
+    return str(operation["operationId"]).rsplit("routers_", 1)[-1]
+
+
+def _link_created_resources(paths: dict[str, Any]) -> None:
+    """Declare OpenAPI links from each ``POST`` that creates a row to what reads it.
+
+    ``POST /accounts`` → ``GET``/``PATCH /accounts/{account_id}`` … with the new row's
+    ``id``, and to the lists filtered by ``account``: clients (and schemathesis's
+    stateful tests) can follow them without knowing the URL scheme.
+    """
+    for path, operations in paths.items():
+        responses = operations.get("post", {}).get("responses", {})
+        created = responses.get(201, responses.get("201"))
+        if created is None:
+            continue
+        links: dict[str, Any] = {}
+        for other, targets in paths.items():
+            if not other.startswith(path + "/{"):
+                continue
+            parameter = other[len(path) + 2 :].split("}", 1)[0]
+            for method, target in targets.items():
+                links[f"{method}:{other[len(path) :]}"] = {
+                    "operationId": target["operationId"],
+                    "parameters": {parameter: "$response.body#/id"},
+                }
+        if path.endswith("/accounts"):
+            for sub in ("contacts", "sales", "payments", "activities"):
+                target = paths.get(path.replace("/accounts", f"/{sub}"), {}).get("get")
+                if target is not None:
+                    links[_link_name(target)] = {
+                        "operationId": target["operationId"],
+                        "parameters": {"account": "$response.body#/id"},
+                    }
+        if links:
+            created["links"] = links
 
 
 api = CarteraAPI(
@@ -105,6 +183,19 @@ def _bad_cursor(request: HttpRequest, exc: CursorError) -> HttpResponse:
         request, 422, code="validation", title=_("The request is not valid"),
         detail=errors["cursor"][0], errors=errors,
     )  # fmt: skip
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Validation checks uniqueness first; this is the race it cannot see (two requests
+    # writing the same invoice number at once) or a rule only the database knows.
+    logger.warning("API conflict on %s: %s", request.path, exc)
+    return problem(
+        request,
+        409,
+        code="conflict",
+        detail=_("The data conflicts with what is stored (a value already taken?)."),
+    )
 
 
 @api.exception_handler(AuthenticationError)

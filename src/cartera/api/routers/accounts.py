@@ -233,6 +233,11 @@ def _owner_for(request: HttpRequest, owner_id: int | None) -> Salesperson | None
     return mine
 
 
+def _nullable(name: str) -> bool:
+    names = {f.attname: f for f in Account._meta.concrete_fields}
+    return bool(names[name].null) if name in names else True
+
+
 def _fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     if "campaign_id" in data:
         campaign = data.pop("campaign_id")
@@ -257,9 +262,13 @@ def account_change(request: HttpRequest, account_id: Id, payload: AccountPatch) 
     """Change an account's fields; archive it with ``is_archived`` (accounts are never deleted)."""
     account = _account(request, account_id)
     require_change(request, account)
-    # An explicit null reaches the model, whose validation names the field if it is
-    # not nullable: the client learns what it sent wrong instead of being ignored.
-    data = _fields(request, payload.dict(exclude_unset=True))
+    sent = payload.dict(exclude_unset=True)
+    # Model validation lets an empty value through a blank=True text field, null
+    # included, and the database then refuses it: name the field here instead.
+    nulls = [k for k, v in sent.items() if v is None and not _nullable(k)]
+    if nulls:
+        raise DjangoValidationError(dict.fromkeys(nulls, _("This field cannot be null.")))
+    data = _fields(request, sent)
     account_update(account=account, data=data)
     return _account(request, account_id)
 
