@@ -74,7 +74,9 @@ def test_sale_with_negative_quantity_is_refused_and_nothing_is_written():
             date=dt.date(2026, 1, 10),
             lines=[LineInput(product=product, quantity=Decimal("-2"))],
         )
-    assert "Line 1" in _messages(exc)["lines"][0]
+    assert exc.value.error_dict["lines"][0].code == "quantity_not_positive"
+    assert "1" in _messages(exc)["lines"][0]  # the line number …
+    assert "-2" in _messages(exc)["lines"][0]  # … and the quantity, in any language
     assert account.sales.count() == 0
 
 

@@ -21,7 +21,7 @@ from cartera.common.bulk import bulk_insert
 from cartera.common.dataversion import Topic, data_changed
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.selectors import company_settings
-from cartera.common.services import validated_save
+from cartera.common.services import field_error, validated_save
 from cartera.common.validators import normalize_email, normalize_phone
 from cartera.team.models import Salesperson
 
@@ -79,8 +79,8 @@ def account_create(
 def account_update(*, account: Account, data: dict[str, Any]) -> Account:
     """Change an account's fields. The owner changes only through :func:`account_hand_over`."""
     if "owner" in data or "owner_id" in data:
-        raise ValidationError(
-            {"owner": _("Hand the account over to change its salesperson.")}, code="use_hand_over"
+        raise field_error(
+            "owner", _("Hand the account over to change its salesperson."), code="use_hand_over"
         )
     clean = _normalized_contact_data(data, region=_region_for(data.get("country", account.country)))
     for field, value in clean.items():
@@ -306,8 +306,9 @@ def salesperson_leave(
     if not receivers:
         raise ValidationError({"to": _("Name who takes over the clients.")}, code="no_receiver")
     if any(r.pk == salesperson.pk for r in receivers):
-        raise ValidationError(
-            {"to": _("%(name)s cannot take over their own clients.") % {"name": salesperson}},
+        raise field_error(
+            "to",
+            _("%(name)s cannot take over their own clients.") % {"name": salesperson},
             code="self",
         )
     if not reason.strip():

@@ -19,5 +19,10 @@ def validated_save(instance: models.Model, **full_clean_kwargs: Any) -> models.M
     return instance
 
 
-def raise_for_field(field: str, message: str, *, code: str = "invalid") -> None:
-    raise ValidationError({field: ValidationError(message, code=code)})
+def field_error(field: str, message: str, *, code: str) -> ValidationError:
+    """Return a ``ValidationError`` on ``field`` whose code survives.
+
+    ``ValidationError({field: message}, code=…)`` silently drops the code for a dict;
+    callers and tests rely on codes because messages are translated.
+    """
+    return ValidationError({field: [ValidationError(message, code=code)]})

@@ -35,7 +35,7 @@ from cartera.clients.models import Account
 from cartera.common.bulk import bulk_insert
 from cartera.common.money import from_cents, quantize
 from cartera.common.scoping import sees_all, visible_to
-from cartera.common.services import raise_for_field, validated_save
+from cartera.common.services import field_error, validated_save
 from cartera.goals.drift import DriftAlert
 from cartera.goals.history import last_complete_month, months_after, portfolio_sales
 from cartera.goals.models import Goal
@@ -278,11 +278,11 @@ def goal_set(
     _require_manager(acting_user, _("Only a manager or an administrator sets goals."))
     amount = quantize(Decimal(str(target)))
     if amount < 0:
-        raise_for_field("target", _("A goal cannot be negative."), code="negative")
+        raise field_error("target", _("A goal cannot be negative."), code="negative")
     if month is not None and not 1 <= month <= 12:
-        raise_for_field("month", _("The month must be from 1 to 12."), code="month")
+        raise field_error("month", _("The month must be from 1 to 12."), code="month")
     if spread not in ("keep", "profile", "even"):
-        raise_for_field("spread", _("Spread must be keep, profile or even."), code="spread")
+        raise field_error("spread", _("Spread must be keep, profile or even."), code="spread")
     if month is not None:
         goal = _upsert(salesperson, year, month, amount)
         months = Goal.objects.filter(salesperson=salesperson, year=year, month__isnull=False)
@@ -376,7 +376,7 @@ def drift_actions_create(
     if clients is not None:
         unknown = sorted(set(clients) - set(wanted["client"].to_list()))
         if unknown:
-            raise_for_field(
+            raise field_error(
                 "clients",
                 _("Not among the clients of this alert: %(codes)s.")
                 % {"codes": ", ".join(unknown)},
@@ -391,7 +391,7 @@ def drift_actions_create(
     # visible_to leaves a salesperson only their own accounts: anyone else's is foreign.
     foreign = [code for code in wanted["client"].to_list() if code not in accounts]
     if foreign and sees_all(acting_user):
-        raise_for_field(
+        raise field_error(
             "clients",
             _("These clients no longer exist: %(codes)s.") % {"codes": ", ".join(foreign)},
             code="missing_client",

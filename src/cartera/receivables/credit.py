@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cartera.clients.models import Account
 from cartera.common.scoping import sees_all
+from cartera.common.services import field_error
 
 if TYPE_CHECKING:
     from cartera.users.models import User
@@ -112,13 +113,15 @@ def credit_check(
     if override_by is None:
         raise CreditLimitExceededError(account=account, exposure=exposure, amount=amount)
     if not sees_all(override_by):
-        raise ValidationError(
-            {"credit_override": _("Only a manager can approve a sale over the credit limit.")},
+        raise field_error(
+            "credit_override",
+            _("Only a manager can approve a sale over the credit limit."),
             code="override_not_allowed",
         )
     if not override_reason.strip():
-        raise ValidationError(
-            {"credit_override": _("Say why this sale may exceed the credit limit.")},
+        raise field_error(
+            "credit_override",
+            _("Say why this sale may exceed the credit limit."),
             code="override_needs_reason",
         )
     return CreditDecision(exposure=exposure, overridden=True)

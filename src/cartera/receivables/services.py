@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cartera.clients.models import Account
 from cartera.common.dataversion import Topic, data_changed
 from cartera.common.scoping import sees_all
-from cartera.common.services import validated_save
+from cartera.common.services import field_error, validated_save
 from cartera.receivables.credit import lock_account
 from cartera.receivables.models import (
     CreditEvent,
@@ -37,8 +37,9 @@ def payment_record(
 ) -> Payment:
     """Record money received from ``account``, applied to ``sale`` when given."""
     if sale is not None and sale.account_id != account.pk:
-        raise ValidationError(
-            {"sale": _("Invoice %(n)s belongs to another client.") % {"n": sale.number}},
+        raise field_error(
+            "sale",
+            _("Invoice %(n)s belongs to another client.") % {"n": sale.number},
             code="wrong_account",
         )
     payment = Payment(
@@ -50,9 +51,7 @@ def payment_record(
         method=method,
     )
     if payment.amount is not None and Decimal(payment.amount) <= 0:
-        raise ValidationError(
-            {"amount": _("A payment must be a positive amount.")}, code="not_positive"
-        )
+        raise field_error("amount", _("A payment must be a positive amount."), code="not_positive")
     data_changed(Topic.PAYMENTS)
     return validated_save(payment)
 
@@ -65,9 +64,8 @@ def credit_limit_set(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the credit limit changes.")})
     if by is not None and not sees_all(by):
-        raise ValidationError(
-            {"credit_limit": _("Only a manager can change a credit limit.")},
-            code="not_allowed",
+        raise field_error(
+            "credit_limit", _("Only a manager can change a credit limit."), code="not_allowed"
         )
     lock_account(account.pk)
     account.refresh_from_db(fields=["credit_limit"])

@@ -15,7 +15,7 @@ from cartera.catalog.models import Product
 from cartera.clients.models import Account
 from cartera.common.dataversion import Topic, data_changed
 from cartera.common.money import quantize
-from cartera.common.services import validated_save
+from cartera.common.services import field_error, validated_save
 from cartera.receivables.credit import credit_check
 from cartera.receivables.models import CreditEvent
 from cartera.sales.models import Channel, Sale, SaleKind, SaleLine
@@ -44,8 +44,9 @@ def _resolve_account(account: Account | int) -> Account:
     try:
         return Account.objects.get(pk=account)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise ValidationError(
-            {"account": _("There is no account with id %(id)s.") % {"id": account}},
+        raise field_error(
+            "account",
+            _("There is no account with id %(id)s.") % {"id": account},
             code="missing_account",
         ) from exc
 
@@ -87,13 +88,16 @@ def sale_record(
         credit_override_reason=credit_override_reason,
     )
     built: list[SaleLine] = []
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     for index, line in enumerate(lines, start=1):
         price = line.product.list_price if line.unit_price is None else line.unit_price
         if Decimal(line.quantity) <= 0:
             errors.setdefault("lines", []).append(
-                _("Line %(n)s: the quantity must be greater than zero (got %(q)s).")
-                % {"n": index, "q": line.quantity}
+                ValidationError(
+                    _("Line %(n)s: the quantity must be greater than zero (got %(q)s).")
+                    % {"n": index, "q": line.quantity},
+                    code="quantity_not_positive",
+                )
             )
             continue
         amount = line_amount(
@@ -111,7 +115,7 @@ def sale_record(
             )
         )
     if errors:
-        raise ValidationError(errors, code="invalid_lines")
+        raise ValidationError(errors)
     sale.total = sum((line.amount for line in built), Decimal(0))
     sale.cost_total = sum((line.cost for line in built), Decimal(0))
     decision = credit_check(
