@@ -197,7 +197,9 @@ def generate(spec: DemoSpec) -> DemoData:
         today,
         now,
     )
-    goals = _goals(sales.filter(pl.col("kind") == "invoice"), spec.today, n_active, now)
+    goals = _goals(
+        sales.filter(pl.col("kind") == "invoice"), all_accounts, spec.today, n_active, now
+    )
 
     tables = {
         "salespeople": _timestamps(salespeople, now),
@@ -963,15 +965,26 @@ def _activities(
     )  # fmt: skip
 
 
-def _goals(invoices: pl.DataFrame, today: dt.date, n_active: int, now: dt.datetime) -> pl.DataFrame:
-    """Return this year's goals: last year's sales + 7 %, spread by the season (S3.5)."""
+def _goals(
+    invoices: pl.DataFrame,
+    accounts: pl.DataFrame,
+    today: dt.date,
+    n_active: int,
+    now: dt.datetime,
+) -> pl.DataFrame:
+    """Return this year's goals: last year's sales + 7 %, spread by the season (S3.5).
+
+    A goal is set on the book a salesperson holds now (their clients' sales last year,
+    whoever made them), so the successor of a leaver is measured on the book they took.
+    """
     season = np.array(recipe.SEASONALITY)
     weights = season / season.sum()
+    owners = accounts.select(pl.col("id").alias("account_id"), pl.col("owner_id"))
     last_year = (
-        invoices.filter(
-            (pl.col("salesperson_id") <= n_active) & (pl.col("date").dt.year() == today.year - 1)
-        )
-        .group_by("salesperson_id")
+        invoices.filter(pl.col("date").dt.year() == today.year - 1)
+        .join(owners, on="account_id", how="inner")
+        .filter(pl.col("owner_id") <= n_active)
+        .group_by(pl.col("owner_id").alias("salesperson_id"))
         .agg(pl.col("total").sum())
         .sort("salesperson_id")
     )
