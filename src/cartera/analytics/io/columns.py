@@ -27,6 +27,7 @@ from cartera.analytics.io.dates import (
 from cartera.analytics.io.errors import Problem
 from cartera.analytics.io.numbers import (
     NumberFormat,
+    cleaned_numbers,
     decide_format,
     format_votes,
     is_ambiguous,
@@ -135,15 +136,21 @@ def detect_formats(frame: pl.LazyFrame, specs: Sequence[ColumnSpec]) -> dict[str
     """
     schema = frame.collect_schema()
     votes: list[pl.Expr] = []
+    prepared: list[pl.Expr] = []
     for index, spec in enumerate(specs):
         if not _is_text(schema[spec.header]):
             continue
         key, source = f"c{index}", pl.col(spec.header)
         if spec.kind in (ValueKind.MONEY, ValueKind.NUMBER):
-            votes += format_votes(source, key)
+            prepared.append(cleaned_numbers(source).alias(f"__{key}"))
+            votes += format_votes(pl.col(f"__{key}"), key, cleaned=True)
         elif spec.kind is ValueKind.DATE:
-            votes += date_votes(source, key)
-    counts = frame.select(votes).collect().row(0, named=True) if votes else {}
+            prepared.append(source.cast(pl.String).str.strip_chars().alias(f"__{key}"))
+            votes += date_votes(pl.col(f"__{key}"), key)
+    # The text is cleaned once in its own step: inside the aggregations every vote
+    # would clean it again.
+    staged = frame.select(prepared)
+    counts = staged.select(votes).collect().row(0, named=True) if votes else {}
 
     decided: dict[str, NumberFormat] = {}
     ambiguous: list[str] = []
@@ -199,7 +206,8 @@ def _conversion(
         if not clean_text:
             return source.cast(pl.String), False
         cleaned = source.cast(pl.String).str.strip_chars().str.normalize("NFC")
-        return pl.when(cleaned != "").then(cleaned), False
+        # One pass: a when/then on ``cleaned`` would clean every value twice.
+        return cleaned.replace("", None), False
     if spec.kind is ValueKind.MONEY:
         if text:
             return parse_cents(source, fmt.number_format or NumberFormat.DECIMAL_POINT), True
@@ -267,15 +275,16 @@ def convert_columns(
     converted: list[pl.Expr] = []
     flags: list[tuple[str, pl.Expr, str]] = []
     presents: list[pl.Expr] = []
-    for spec in specs:
+    for index, spec in enumerate(specs):
         dtype = schema[spec.header]
         fmt = decided.get(spec.header) or ColumnFormat(spec.header, spec.kind)
         expr, can_fail = _conversion(spec, dtype, fmt, clean_text=clean_text)
-        converted.append(expr.alias(spec.name))
+        converted.append(expr.alias(f"__value{index}"))
         present = _present(pl.col(spec.header), dtype)
         presents.append(present)
         if can_fail:
-            flags.append((spec.header, present & expr.is_null(), fmt.expected()))
+            failed = present & pl.col(f"__value{index}").is_null()
+            flags.append((spec.header, failed, fmt.expected()))
         if spec.required:
             flags.append((spec.header, ~present, "a value (this column is required)"))
 
@@ -285,22 +294,20 @@ def convert_columns(
     indexed = frame.with_row_index("__index") if with_rows or drop_empty_rows else frame
     if drop_empty_rows and presents:
         indexed = indexed.filter(pl.any_horizontal(presents))
+    # Each conversion is computed once, in its own step, and the checks read its
+    # result: one expression used for both the value and its check made Polars either
+    # evaluate it twice or cache it at a cost several times the conversion itself.
+    staged = indexed.with_columns(converted).with_columns(flagged).collect()
+    total = int(sum(staged.select(pl.col(n).sum() for n in names).row(0))) if names else 0
     row = [(pl.col("__index") + first_row).cast(pl.Int64).alias("row")] if with_rows else []
-    kept = [*converted, *row, *(flagged if keep_valid else [])]
-    queries = [indexed.select(kept)]
-    if names:
-        queries.append(indexed.select([flag.sum() for flag in flagged]))
-    collected = pl.collect_all(queries)
-    result = collected[0]
-    total = int(sum(collected[1].row(0))) if names else 0
+    values = [pl.col(f"__value{i}").alias(spec.name) for i, spec in enumerate(specs)]
+    kept = [*values, *row, *(names if keep_valid else [])]
+    result = staged.select(kept)
 
     problems: list[Problem] = []
     if total:
         located = (
-            frame.with_row_index("__index")
-            .filter(pl.any_horizontal(presents) if drop_empty_rows and presents else pl.lit(True))
-            .with_columns(*flagged)
-            .filter(any_flag)
+            staged.filter(any_flag)
             .head(limit)
             .select(
                 (pl.col("__index") + first_row).cast(pl.Int64).alias("row"),
@@ -310,7 +317,6 @@ def convert_columns(
                 ],
                 *names,
             )
-            .collect()
         )
         raw_of = {spec.header: f"__raw{i}" for i, spec in enumerate(specs)}
         position = {name: i for i, name in enumerate(names)}
@@ -324,6 +330,7 @@ def convert_columns(
         for record in long.iter_rows(named=True):
             header, _, expected = flags[record["flag"]]
             problems.append(Problem(file, record["row"], header, record[raw_of[header]], expected))
+    del staged
     if keep_valid and names:
         result = result.filter(~any_flag).drop(names)
     return Converted(result, decided, tuple(problems), total)

@@ -54,11 +54,14 @@ def date_votes(expr: pl.Expr, name: str) -> list[pl.Expr]:
     present = text.is_not_null() & (text != "")
     votes = [present.sum().alias(f"{name}__n")]
     votes += [text.str.contains(p).sum().alias(f"{name}__{k}") for k, p in _SHAPES.items()]
-    for shape, pattern in (("dmy", _DMY), ("dmy_short", _DMY_SHORT)):
-        first = text.str.extract(pattern, group_index=1).cast(pl.Int32, strict=False)
-        second = text.str.extract(pattern, group_index=2).cast(pl.Int32, strict=False)
-        votes.append((first > 12).sum().alias(f"{name}__{shape}_day_first"))
-        votes.append((second > 12).sum().alias(f"{name}__{shape}_month_first"))
+    # A part above 12 (13 to 99) can only be a day; matched without captures, which
+    # would cost a slower regex engine on every value.
+    above_12 = r"(?:1[3-9]|[2-9]\d)"
+    for shape, year in (("dmy", r"\d{4}"), ("dmy_short", r"\d{2}")):
+        first = rf"^{above_12}[/.-]\d{{1,2}}[/.-]{year}" + _TIME
+        second = rf"^\d{{1,2}}[/.-]{above_12}[/.-]{year}" + _TIME
+        votes.append(text.str.contains(first).sum().alias(f"{name}__{shape}_day_first"))
+        votes.append(text.str.contains(second).sum().alias(f"{name}__{shape}_month_first"))
     return votes
 
 
@@ -92,6 +95,17 @@ def from_excel_serial(expr: pl.Expr) -> pl.Expr:
     return pl.lit(_EXCEL_EPOCH) + pl.duration(days=days)
 
 
+# Formats chrono reads directly once the shape is checked and the time of day dropped;
+# two-digit years keep their own pivot (below) and go through the general path.
+_CHRONO: dict[DateFormat, tuple[str, str, bool]] = {
+    DateFormat.ISO: (_SHAPES["iso"], "%Y-%m-%d", False),
+    DateFormat.YEAR_FIRST_SLASH: (_SHAPES["ymd"], "%Y/%m/%d", False),
+    DateFormat.COMPACT: (_SHAPES["compact"], "%Y%m%d", False),
+    DateFormat.DAY_FIRST: (_DMY, "%d/%m/%Y", True),
+    DateFormat.MONTH_FIRST: (_DMY, "%m/%d/%Y", True),
+}
+
+
 def parse_dates(expr: pl.Expr, fmt: DateFormat) -> pl.Expr:
     """Return text dates in ``fmt`` as ``Date``; values ``fmt`` does not read give null."""
     text = expr.cast(pl.String).str.strip_chars()
@@ -99,23 +113,26 @@ def parse_dates(expr: pl.Expr, fmt: DateFormat) -> pl.Expr:
     if fmt is DateFormat.EXCEL_SERIAL:
         serial = pl.when(text.str.contains(_SHAPES["serial"])).then(from_excel_serial(text))
         return serial.alias(name)
-    pattern, order = {
-        DateFormat.ISO: (_SHAPES["iso"], (1, 2, 3)),
-        DateFormat.YEAR_FIRST_SLASH: (_SHAPES["ymd"], (1, 2, 3)),
-        DateFormat.COMPACT: (_SHAPES["compact"], (1, 2, 3)),
-        DateFormat.DAY_FIRST: (_DMY, (3, 2, 1)),
-        DateFormat.MONTH_FIRST: (_DMY, (3, 1, 2)),
-        DateFormat.DAY_FIRST_SHORT: (_DMY_SHORT, (3, 2, 1)),
-        DateFormat.MONTH_FIRST_SHORT: (_DMY_SHORT, (3, 1, 2)),
-    }[fmt]
-    year, month, day = (text.str.extract(pattern, group_index=i) for i in order)
-    if fmt in (DateFormat.DAY_FIRST_SHORT, DateFormat.MONTH_FIRST_SHORT):
+    if fmt in _CHRONO:
+        # The shape is checked by a regex without captures (chrono alone would read
+        # "1/2/25" as the year 25); the date itself by chrono, which refuses 31/02.
+        shape, pattern, slashes = _CHRONO[fmt]
+        day = text.str.replace(r"[ T]\d.*$", "")
+        if slashes:
+            day = day.str.replace_all(r"[.-]", "/")
+        parsed = pl.when(text.str.contains(shape)).then(day.str.to_date(pattern, strict=False))
+    else:
+        pattern, order = {
+            DateFormat.DAY_FIRST_SHORT: (_DMY_SHORT, (3, 2, 1)),
+            DateFormat.MONTH_FIRST_SHORT: (_DMY_SHORT, (3, 1, 2)),
+        }[fmt]
+        year, month, day = (text.str.extract(pattern, group_index=i) for i in order)
         short = year.cast(pl.Int32, strict=False)
         year = (pl.when(short < _PIVOT).then(short + 2000).otherwise(short + 1900)).cast(pl.String)
-    iso = pl.concat_str(
-        [year, month.str.zfill(2), day.str.zfill(2)], separator="-", ignore_nulls=False
-    )
-    parsed = iso.str.to_date("%Y-%m-%d", strict=False)
+        iso = pl.concat_str(
+            [year, month.str.zfill(2), day.str.zfill(2)], separator="-", ignore_nulls=False
+        )
+        parsed = iso.str.to_date("%Y-%m-%d", strict=False)
     if fmt is not DateFormat.ISO:
         # ISO text is never ambiguous, and spreadsheets turn their typed date cells into
         # it: a column of text dates with some real date cells reads both.

@@ -40,12 +40,22 @@ _NOISE = (
     r"(?i)R\$|US\$|U\$S|S/\.?|€|\$|£|¥"
     r"|\b(?:EUR|USD|BRL|MXN|ARS|CLP|COP|PEN|UYU)\b|[\s\u00a0\u202f'’]"
 )
-_SIGNED = r"^(?P<lead>[+-]?)\(?(?P<body>[\d.,]+)\)?(?P<trail>-?)$"
-_POINT_BODY = r"^(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?$"
-_COMMA_BODY = r"^(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?$"
-_PATTERN = {NumberFormat.DECIMAL_POINT: _POINT_BODY, NumberFormat.DECIMAL_COMMA: _COMMA_BODY}
-# More digits than this before the decimals would overflow Int64 cents.
-_MAX_INTEGER_DIGITS = 16
+# A number is a body in the column's format with one sign: leading (-5, +5), trailing
+# (5-) or brackets ((5)). Checking the whole shape with one regex without captures
+# runs on the regex engine's fast path; the parts are then cut with plain string
+# operations (a capture per part made parsing a million values several times slower).
+_POINT_BODY = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+_COMMA_BODY = r"(?:(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?|,\d+)"
+_BODY = {NumberFormat.DECIMAL_POINT: _POINT_BODY, NumberFormat.DECIMAL_COMMA: _COMMA_BODY}
+
+
+def _shape(body: str) -> str:
+    return rf"^(?:[+-]?{body}|{body}-|\({body}\))$"
+
+
+_PATTERN = {fmt: _shape(body) for fmt, body in _BODY.items()}
+_GROUPED_DOTS = _shape(r"\d{1,3}(?:\.\d{3})+")
+_GROUPED_COMMAS = _shape(r"\d{1,3}(?:,\d{3})+")
 
 
 def _named(result: pl.Expr, source: pl.Expr) -> pl.Expr:
@@ -54,8 +64,12 @@ def _named(result: pl.Expr, source: pl.Expr) -> pl.Expr:
     return result.alias(name) if name else result
 
 
-def _cleaned(expr: pl.Expr) -> pl.Expr:
+def cleaned_numbers(expr: pl.Expr) -> pl.Expr:
+    """Return text numbers without currency marks and grouping spaces (see :func:`format_votes`)."""
     return expr.cast(pl.String).str.replace_all(_NOISE, "")
+
+
+_cleaned = cleaned_numbers
 
 
 def _negative(clean: pl.Expr) -> pl.Expr:
@@ -63,38 +77,24 @@ def _negative(clean: pl.Expr) -> pl.Expr:
     return clean.str.starts_with("-") | clean.str.ends_with("-") | clean.str.starts_with("(")
 
 
-def _body(clean: pl.Expr) -> pl.Expr:
-    return clean.str.extract(_SIGNED, group_index=2)
-
-
-def _well_formed(clean: pl.Expr) -> pl.Expr:
-    """Return whether the sign and brackets of a cleaned value are consistent."""
-    lead = clean.str.extract(_SIGNED, group_index=1)
-    trail = clean.str.extract(_SIGNED, group_index=3)
-    brackets = clean.str.starts_with("(") == clean.str.ends_with(")")
-    one_sign = ~((lead == "-") & (trail == "-")) & ~((lead != "") & clean.str.starts_with("("))
-    return brackets & one_sign & clean.str.contains(r"\d")
-
-
-def format_votes(expr: pl.Expr, name: str) -> list[pl.Expr]:
+def format_votes(expr: pl.Expr, name: str, *, cleaned: bool = False) -> list[pl.Expr]:
     """Return aggregations counting, for one text column, the values each format reads.
 
     Evaluate them with ``frame.select(...)`` (several columns at once, one pass) and
     hand the row to :func:`decide_format`. The counts are ``{name}__n`` (non-empty
     values), ``{name}__point`` and ``{name}__comma`` (values each format reads).
+    ``cleaned`` says ``expr`` already went through :func:`cleaned_numbers`.
     """
-    clean = _cleaned(expr)
-    body = _body(clean)
-    ok = _well_formed(clean)
+    clean = expr if cleaned else _cleaned(expr)
     present = clean.is_not_null() & (clean != "")
     return [
         present.sum().alias(f"{name}__n"),
-        (present & ok & body.str.contains(_POINT_BODY)).sum().alias(f"{name}__point"),
-        (present & ok & body.str.contains(_COMMA_BODY)).sum().alias(f"{name}__comma"),
+        clean.str.contains(_PATTERN[NumberFormat.DECIMAL_POINT]).sum().alias(f"{name}__point"),
+        clean.str.contains(_PATTERN[NumberFormat.DECIMAL_COMMA]).sum().alias(f"{name}__comma"),
         # Only a separator that could group thousands makes a column ambiguous; these
         # count the values that contain one (and only that kind).
-        (present & body.str.contains(r"^\d{1,3}(\.\d{3})+$")).sum().alias(f"{name}__dots"),
-        (present & body.str.contains(r"^\d{1,3}(,\d{3})+$")).sum().alias(f"{name}__commas"),
+        clean.str.contains(_GROUPED_DOTS).sum().alias(f"{name}__dots"),
+        clean.str.contains(_GROUPED_COMMAS).sum().alias(f"{name}__commas"),
     ]
 
 
@@ -130,16 +130,9 @@ def is_ambiguous(votes: Mapping[str, int], name: str) -> bool:
     return votes[f"{name}__point"] == n and votes[f"{name}__comma"] == n
 
 
-def _canonical(expr: pl.Expr, fmt: NumberFormat) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """Return (integer digits, fraction digits, negative) of text numbers in ``fmt``."""
-    clean = _cleaned(expr)
-    body = _body(clean)
-    valid = _well_formed(clean) & body.str.contains(_PATTERN[fmt])
-    plain = body.str.replace_all(fmt.thousands, "", literal=True)
-    integer = plain.str.extract(r"^(\d*)", group_index=1)
-    fraction = plain.str.extract(rf"{fmt.decimal}(\d*)$".replace(".", r"\."), group_index=1)
-    integer = pl.when(valid).then(integer)
-    return integer, fraction.fill_null(""), _negative(clean)
+def _plain(clean: pl.Expr, fmt: NumberFormat) -> pl.Expr:
+    """Return a cleaned value without its sign, brackets and thousands separators."""
+    return clean.str.strip_chars("+-()").str.replace_all(fmt.thousands, "", literal=True)
 
 
 def parse_cents(expr: pl.Expr, fmt: NumberFormat) -> pl.Expr:
@@ -148,25 +141,27 @@ def parse_cents(expr: pl.Expr, fmt: NumberFormat) -> pl.Expr:
     Values that ``fmt`` does not read, and empty values, give null; compare with the
     input to report them.
     """
-    integer, fraction, negative = _canonical(expr, fmt)
-    padded = fraction.str.pad_end(3, "0")
-    too_long = integer.str.len_chars() > _MAX_INTEGER_DIGITS
-    units = pl.when(integer == "").then(pl.lit("0")).otherwise(integer)
-    cents = (
-        units.cast(pl.Int64, strict=False) * 100
-        + padded.str.slice(0, 2).cast(pl.Int64, strict=False)
-        + (padded.str.slice(2, 1).cast(pl.Int64, strict=False) >= 5).cast(pl.Int64)
-    )
-    # A lone sign or separator has no digit: integer and fraction are both empty.
-    has_digit = (integer != "") | (fraction != "")
-    signed = pl.when(negative).then(-cents).otherwise(cents)
-    return _named(pl.when(has_digit & ~too_long).then(signed).cast(MONEY), expr)
+    clean = _cleaned(expr)
+    parts = _plain(clean, fmt).str.split_exact(fmt.decimal, 1)
+    # Thousandths as one integer text ("1234,5" → "1234500"), parsed once: the third
+    # decimal alone decides the rounding, and each extra pass over the text costs as
+    # much as the whole parse. More than 16 digits before the decimals overflow Int64
+    # and come out null.
+    fraction = parts.struct.field("field_1").fill_null("").str.pad_end(3, "0").str.slice(0, 3)
+    milli = pl.concat_str(parts.struct.field("field_0"), fraction).cast(pl.Int64, strict=False)
+    cents = (milli + 5) // 10
+    valid = clean.str.contains(_PATTERN[fmt])
+    signed = pl.when(_negative(clean)).then(-cents).otherwise(cents)
+    return _named(pl.when(valid).then(signed).cast(MONEY), expr)
 
 
 def parse_number(expr: pl.Expr, fmt: NumberFormat) -> pl.Expr:
     """Return text numbers in ``fmt`` as Float64 (quantities, rates); unreadable → null."""
-    integer, fraction, negative = _canonical(expr, fmt)
-    units = pl.when(integer == "").then(pl.lit("0")).otherwise(integer)
-    text = pl.when(fraction == "").then(units).otherwise(units + "." + fraction)
-    value = pl.when((integer != "") | (fraction != "")).then(text).cast(pl.Float64, strict=False)
-    return _named(pl.when(negative).then(-value).otherwise(value), expr)
+    clean = _cleaned(expr)
+    plain = _plain(clean, fmt)
+    if fmt.decimal != ".":
+        plain = plain.str.replace_all(fmt.decimal, ".", literal=True)
+    value = plain.cast(pl.Float64, strict=False)
+    valid = clean.str.contains(_PATTERN[fmt])
+    signed = pl.when(_negative(clean)).then(-value).otherwise(value)
+    return _named(pl.when(valid).then(signed), expr)
