@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
+from cartera.common.formatting import forget_company_format
+
 CHROMIUM = Path(os.environ.get("CARTERA_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
     "--headless",
@@ -47,6 +49,7 @@ def chromium() -> Iterator[object]:
 @pytest.fixture
 def page(chromium, live_server):
     cache.clear()
+    forget_company_format()
     context = chromium.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="es-ES"
     )

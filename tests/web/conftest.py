@@ -25,6 +25,7 @@ import pytest
 from django.core.cache import cache
 
 from cartera.clients.models import Account, Status
+from cartera.common.formatting import forget_company_format
 from cartera.sales.services import LineInput, sale_record
 from tests.factories import (
     AccountFactory,
@@ -40,6 +41,7 @@ from tests.factories import (
 def _fresh_cache():
     # Analyses are cached per data version; every test starts from version 0 again.
     cache.clear()
+    forget_company_format()
     yield
     cache.clear()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from decimal import Decimal
 from functools import lru_cache
 from typing import Final
@@ -23,7 +24,6 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as babel_format_percent
-from django.core.cache import cache
 from django.utils import translation
 
 from cartera.common.money import from_cents, quantize
@@ -31,20 +31,33 @@ from cartera.common.money import from_cents, quantize
 EMPTY: Final = "—"
 DEFAULT_LOCALES: Final[dict[str, str]] = {"es": "es_ES", "pt": "pt_BR", "en": "en_US"}
 """The locale of each interface language when the company's locale is of another one."""
-_COMPANY_KEY: Final = "cartera:company-format"
 _COMPANY_SECONDS: Final = 60
 
 
+_company: tuple[float, tuple[str, str]] | None = None
+
+
 def _company_format() -> tuple[str, str]:
-    """Return the company's (locale, currency), read at most once a minute per process."""
-    cached = cache.get(_COMPANY_KEY)
-    if cached is None:
+    """Return the company's (locale, currency), read at most once a minute per process.
+
+    Kept in a module variable rather than the cache: a page writes hundreds of amounts
+    and dates, and a cache read per amount (unpickling included) cost more than the
+    formatting itself.
+    """
+    global _company
+    now = time.monotonic()
+    if _company is None or now - _company[0] > _COMPANY_SECONDS:
         from cartera.common.models import CompanySettings
 
         row = CompanySettings.objects.filter(pk=1).values_list("locale", "currency").first()
-        cached = (row[0] or "es", row[1] or "EUR") if row else ("es", "EUR")
-        cache.set(_COMPANY_KEY, cached, _COMPANY_SECONDS)
-    return cached
+        _company = (now, (row[0] or "es", row[1] or "EUR") if row else ("es", "EUR"))
+    return _company[1]
+
+
+def forget_company_format() -> None:
+    """Make the next format read the company's locale and currency again (tests, admin)."""
+    global _company
+    _company = None
 
 
 def locale_for(language: str, company_locale: str = "") -> str:
@@ -70,13 +83,18 @@ def current_currency() -> str:
     return _company_format()[1]
 
 
+@lru_cache(maxsize=32)
+def _locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
+
+
 def format_money(amount: Decimal | int | None, *, currency: str, locale: str) -> str:
     """Return ``amount`` in ``currency`` as ``locale`` writes it, rounded half-up to cents."""
     if amount is None:
         return EMPTY
     if isinstance(amount, float):
         raise TypeError("money must be a Decimal or an int, never a float")
-    return format_currency(quantize(amount), currency, locale=locale)
+    return format_currency(quantize(amount), currency, locale=_locale(locale))
 
 
 def format_cents(cents: int | None, *, currency: str, locale: str) -> str:
@@ -91,7 +109,7 @@ def format_number(value: int | float | Decimal | None, *, locale: str, digits: i
     if value is None:
         return EMPTY
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=locale)
+    return format_decimal(value, format=pattern, locale=_locale(locale))
 
 
 @lru_cache(maxsize=64)
@@ -106,7 +124,9 @@ def format_percent(share: float | None, *, locale: str, digits: int = 1) -> str:
     """Return a share (0.253) as a percentage (``25,3 %`` in Spanish, ``25.3%`` in English)."""
     if share is None:
         return EMPTY
-    return babel_format_percent(share, format=_percent_pattern(locale, digits), locale=locale)
+    return babel_format_percent(
+        share, format=_percent_pattern(locale, digits), locale=_locale(locale)
+    )
 
 
 def format_day(day: dt.date | dt.datetime | None, *, locale: str, style: str = "medium") -> str:
@@ -115,11 +135,11 @@ def format_day(day: dt.date | dt.datetime | None, *, locale: str, style: str = "
         return EMPTY
     if isinstance(day, dt.datetime):
         day = day.date()
-    return babel_format_date(day, format=style, locale=locale)
+    return babel_format_date(day, format=style, locale=_locale(locale))
 
 
 def format_month(day: dt.date | None, *, locale: str) -> str:
     """Return the month of ``day`` as ``locale`` names it (``nov 2026``, ``Nov 2026``)."""
     if day is None:
         return EMPTY
-    return format_skeleton("yMMM", day, locale=locale)
+    return format_skeleton("yMMM", day, locale=_locale(locale))

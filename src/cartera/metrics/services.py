@@ -8,7 +8,7 @@ from typing import Final
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from cartera.analytics.diagnosis import diagnose
 from cartera.analytics.frames import to_cents
@@ -127,7 +127,20 @@ def metrics_refresh(*, as_of: dt.date | None = None) -> MetricsRun:
         )
         run.full_clean()
         run.save()
+    _analyze(ClientMetrics)
     return run
+
+
+def _analyze(model: type[models.Model]) -> None:
+    """Refresh the planner's statistics of a table just rewritten in bulk.
+
+    Without them SQLite sorts every match of an ABC or RFM filter instead of walking the
+    list's sort index, which at a million clients is the difference between 10 ms and
+    half a second.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
 
 
 def inline_limit() -> int:

@@ -23,11 +23,11 @@ from cartera.clients.selectors import portfolio_counts
 from cartera.common.money import quantize
 from cartera.common.scoping import sees_all
 from cartera.metrics.models import RfmSegment
-from cartera.prospecting.models import Source
-from cartera.sales.models import Channel
 from cartera.metrics.portfolio import full_diagnosis, portfolio_diagnosis, portfolio_valuation
 from cartera.metrics.selectors import clients_at_risk, latest_run, run_is_current
 from cartera.metrics.services import metrics_refresh, metrics_refresh_if_stale
+from cartera.prospecting.models import Source
+from cartera.sales.models import Channel
 from cartera.web import charts, exports
 from cartera.web.selectors import DUE_SHOWN, accounts_by_code, contacts_due
 
