@@ -281,3 +281,35 @@ def test_the_docs_page_loads_its_assets_from_our_static_files(client):
     assert spec["info"]["title"] == "cartera"
     problem = spec["paths"]["/api/v1/sales"]["post"]["responses"]["409"]["content"]
     assert list(problem) == [PROBLEM]
+
+
+def test_the_account_history_endpoint_shows_who_changed_what(world):
+    api = api_for(world.ana.user)
+    api.patch(f"/accounts/{world.mine.pk}", {"segment": "Hoteles"})
+    history = api.get(f"/accounts/{world.mine.pk}/history").json()
+    assert history[0]["who"] == world.ana.user.username
+    assert {"field": "segment", "old": "Restaurantes", "new": "Hoteles"}.items() <= {
+        k: v for k, v in history[0]["changes"][0].items() if k != "label"
+    }.items()
+    assert api.get(f"/accounts/{world.theirs.pk}/history").status_code == 404
+
+
+def test_an_import_is_a_dry_run_by_default_and_for_managers_only(world):
+    pytest.importorskip("cartera.imports.services", reason="the imports app is not installed")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(api, **form):
+        body = b"code;legal_name;city\nIMP1;Bar Nuevo;Vigo\nIMP2;Bar Viejo;Lugo\n"
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {api.token}"}
+        data = {"file": SimpleUploadedFile("clientes.csv", body, "text/csv"), **form}
+        return api.client.post("/api/v1/imports/clients", data, **headers)
+
+    assert upload(api_for(world.ana.user)).status_code == 403
+    dry = upload(api_for(world.manager))
+    assert dry.status_code == 200, dry.content
+    report = dry.json()
+    assert (report["dry_run"], report["counts"][report["primary"]]["created"]) == (True, 2)
+    assert not Account.objects.filter(code__startswith="IMP").exists()
+    done = upload(api_for(world.manager), dry_run="false")
+    assert done.json()["written"] is True
+    assert Account.objects.filter(code__startswith="IMP").count() == 2

@@ -246,6 +246,7 @@ def _add_routers() -> None:
         campaigns,
         contacts,
         goals,
+        imports,
         payments,
         products,
         reports,
@@ -261,6 +262,7 @@ def _add_routers() -> None:
     api.add_router("/campaigns", campaigns.router)
     api.add_router("/goals", goals.router)
     api.add_router("/reports", reports.router)
+    api.add_router("/imports", imports.router)
 
 
 _add_routers()

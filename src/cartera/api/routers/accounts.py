@@ -299,3 +299,29 @@ def account_credit_limit(request: HttpRequest, account_id: Id, payload: CreditLi
     require_manager(request)
     credit_limit_set(account=account, limit=payload.limit, reason=payload.reason, by=request.user)
     return _account(request, account_id)
+
+
+class ChangeOut(Schema):
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+class HistoryOut(Schema):
+    at: dt.datetime
+    who: str
+    model: str
+    object_id: int | None
+    object_label: str
+    action: str
+    changes: list[ChangeOut]
+    reason: str
+
+
+@router.get("/{account_id}/history", response={200: list[HistoryOut], **READ})
+def account_audit(request: HttpRequest, account_id: Id) -> Any:
+    """Return the account's audit trail: who changed what, when, old → new (newest first)."""
+    from cartera.audit.selectors import account_history
+
+    return account_history(_account(request, account_id), request.user)
