@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "handover",
     "ops",
     "privacy",
+    "imports",
     "token",
     "audit",
 )

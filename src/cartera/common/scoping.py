@@ -51,6 +51,7 @@ OWNER_PATH: dict[str, str | None] = {
     "ratings.rating": "account__owner",
     "ratings.ratingchange": "account__owner",
     "ratings.accountfit": "account__owner",
+    "imports.columnmapping": None,
     "metrics.clientmetrics": "account__owner",
     "metrics.metricsrun": None,
     "web.savedview": "user__salesperson",

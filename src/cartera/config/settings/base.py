@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cartera.activities",
     "cartera.goals",
     "cartera.ratings",
+    "cartera.imports",
     "cartera.metrics",  # per-client analytics stored for filtering (issue 9)
     "cartera.web",
     "cartera.api",
