@@ -13,7 +13,7 @@ from cartera.clients.models import Account
 from cartera.common.bulk import bulk_insert
 from cartera.common.scoping import SYSTEM
 from cartera.ratings.models import AccountFit
-from cartera.ratings.selectors import profile_market, profile_suggestions
+from cartera.ratings.selectors import account_rating, profile_market, profile_suggestions
 from cartera.ratings.services import fits_refresh, profile_save, rating_recalculate
 from cartera.sales.models import Sale
 from tests.factories import SalespersonFactory
@@ -98,3 +98,11 @@ def test_a_chosen_proposal_saved_as_a_profile_fits_the_planted_accounts(planted)
     assert AccountFit.objects.filter(fit=100).count() == 125
     market = profile_market(user=SYSTEM, profile=profile, min_fit=100)
     assert (market.matching_clients, market.clients, market.prospects) == (125, 2500, 0)
+    # The client file explains the fit condition by condition (S4.1).
+    fit = account_rating(Account.objects.get(code="S00010")).fit  # industry A, este
+    assert (fit.profile, fit.fit) == ("learned", 0)
+    assert [(item.description, item.value, item.met, item.points) for item in fit.items] == [
+        ("industry = C", "A", False, 0),
+        ("region = sur", "este", False, 0),
+    ]
+    assert account_rating(Account.objects.get(code="S00007")).fit.fit == 100  # C, sur

@@ -1,0 +1,222 @@
+"""``cartera rate`` end to end on the 100,000-client demo (issue 7): database → rating → write.
+
+The library alone rates 100,000 clients in about a second (``bench/results/rating.json``);
+this benchmark times what a scheduler's ``cartera rate`` does on a database: read the
+accounts, the invoice totals and the ledger through the Arrow bridge, match payments to
+invoices for the payment behaviour, fit the profiles, rate, explain, and replace the
+ratings, fits and history in one transaction with the bulk writer.
+
+Measured in the same run, on the same database (SQLite, the demo portfolio of
+``cartera demo --clients 100000`` as of 2026-11-22):
+
+* ``ours``: ``rating_recalculate`` (the service behind ``cartera rate``), best of two;
+  and the command itself, ``cartera rate``, in a fresh process (start-up included);
+* ``peer``: the library alone on the same frames already in memory (features, scores,
+  levels, texts, the stored explanation JSON and the ABC class), i.e. the part of the
+  work that is not the database's; the ratio says what the database round trip costs;
+* the write half against Django's ``bulk_create`` of the same rating rows (rolled back).
+
+The portfolio is generated and loaded once into ``bench/data/`` (the load time, first
+rating included, is recorded: the demo must load 100,000 clients in under 3 minutes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Final
+
+from bench._common import DATA, run_isolated, write_result
+
+AS_OF: Final = dt.date(2026, 11, 22)
+CARTERA: Final = Path(sys.executable).with_name("cartera")
+
+
+def _environment(directory: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CARTERA_DATA_DIR": str(directory),
+        "DJANGO_SETTINGS_MODULE": "cartera.config.settings.base",
+    }
+
+
+def ensure_database(clients: int) -> tuple[Path, dict[str, Any]]:
+    """Return the directory of a SQLite database holding the demo of ``clients`` clients."""
+    directory = DATA / f"rate_demo_{clients}"
+    marker = directory / "loaded.json"
+    if marker.exists():
+        return directory, json.loads(marker.read_text())
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("cartera.sqlite3*"):
+        stale.unlink()
+    env = _environment(directory)
+    subprocess.run([str(CARTERA), "setup", "--skip-demo"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(
+        [str(CARTERA), "demo", "--clients", str(clients), "--as-of", AS_OF.isoformat()],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    info = {
+        "clients": clients,
+        "as_of": AS_OF.isoformat(),
+        "demo_load_seconds_with_first_rating": time.perf_counter() - started,
+        "load_average_1m_when_loaded": os.getloadavg()[0],
+    }
+    marker.write_text(json.dumps(info, indent=2))
+    return directory, info
+
+
+def measure(directory: str) -> None:
+    """Measure in this (fresh) process and print one JSON line; run by :func:`run`."""
+    os.environ.update(_environment(Path(directory)))
+    import django
+
+    django.setup()
+    import polars as pl
+    from django.db import transaction
+    from django.utils.translation import gettext
+
+    from cartera.analytics.rating import client_features, explanation_texts, rate
+    from cartera.common.bulk import bulk_insert
+    from cartera.common.scoping import SYSTEM
+    from cartera.ratings.compute import compute_ratings, profile_fits
+    from cartera.ratings.inputs import (
+        accounts_frame,
+        invoice_totals_frame,
+        payment_behaviour_frame,
+    )
+    from cartera.ratings.models import Rating, RatingPolicyVersion
+    from cartera.ratings.selectors import active_profiles
+    from cartera.ratings.services import rating_recalculate
+
+    def timed(task: Any) -> tuple[float, float, Any]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        value = task()
+        return time.perf_counter() - wall, time.process_time() - cpu, value
+
+    runs = [timed(lambda: rating_recalculate(by=SYSTEM, as_of=AS_OF)) for _ in range(2)]
+    best = min(runs, key=lambda r: r[0])
+    policy = RatingPolicyVersion.objects.get(name="default", is_active=True).policy()
+
+    phases: dict[str, float] = {}
+    wall, _cpu, accounts = timed(lambda: accounts_frame(user=SYSTEM))
+    phases["read_accounts"] = wall
+    wall, _cpu, sales = timed(lambda: invoice_totals_frame(until=AS_OF))
+    phases["read_invoice_totals"] = wall
+    wall, _cpu, payments = timed(lambda: payment_behaviour_frame(as_of=AS_OF))
+    phases["read_and_match_payments"] = wall
+    wall, _cpu, fits = timed(lambda: profile_fits(accounts, active_profiles()))
+    phases["profile_fits"] = wall
+
+    def library() -> Any:
+        return compute_ratings(accounts=accounts, fits=fits, sales=sales, payments=payments,
+                               policy=policy, as_of=AS_OF, translate=gettext)  # fmt: skip
+
+    library_runs = [timed(library) for _ in range(3)]
+    library_seconds = min(r[0] for r in library_runs)
+    computed = library_runs[-1][2]
+
+    def core() -> Any:
+        rated = accounts.filter(pl.col("is_client")).select("client")
+        features = client_features(sales.join(rated, on="client", how="semi"), as_of=AS_OF,
+                                   payments=payments, last_seen=[])  # fmt: skip
+        return explanation_texts(rate(features, policy))
+
+    core_seconds = min(timed(core)[0] for _ in range(3))
+    run = runs[-1][2]
+    rows = computed.rows.with_columns(
+        pl.lit(run.pk).alias("run_id"),
+        pl.lit(run.policy_id).alias("policy_id"),
+        pl.lit(AS_OF).alias("as_of"),
+    )
+
+    def ours_write() -> None:
+        with transaction.atomic():
+            Rating.objects.all().delete()
+            bulk_insert(Rating, rows)
+            transaction.set_rollback(True)
+
+    def django_write() -> None:
+        objects = [Rating(**row) for row in rows.iter_rows(named=True)]
+        with transaction.atomic():
+            Rating.objects.all().delete()
+            Rating.objects.bulk_create(objects, batch_size=5000)
+            transaction.set_rollback(True)
+
+    write_ours = min(timed(ours_write)[0] for _ in range(2))
+    write_django = timed(django_write)[0]
+    print(json.dumps({
+        "service_seconds": best[0],
+        "service_cpu_seconds": best[1],
+        "service_runs": [r[0] for r in runs],
+        "clients_rated": run.clients,
+        "dropped": run.dropped,
+        "phases": phases,
+        "library_seconds": library_seconds,
+        "library_core_seconds": core_seconds,
+        "write_bulk_insert_seconds": write_ours,
+        "write_django_bulk_create_seconds": write_django,
+        "invoices": sales.height,
+        "levels": dict(computed.rows["level"].value_counts().sort("level").iter_rows()),
+    }))  # fmt: skip
+
+
+def run(quick: bool) -> dict[str, Any]:
+    """Time ``cartera rate`` on the demo database and write bench/results/rate.json."""
+    clients = 2000 if quick else 100_000
+    directory, loaded = ensure_database(clients)
+    code = f"import bench.bench_rate as b; b.measure({str(directory)!r})"
+    measured = run_isolated(code)
+    out = directory / "rate.json"
+    started = time.perf_counter()
+    subprocess.run([str(CARTERA), "rate", "--as-of", AS_OF.isoformat(), "--json", str(out)],
+                   env=_environment(directory), check=True, capture_output=True)  # fmt: skip
+    command_seconds = time.perf_counter() - started
+    library_file = Path(__file__).parent / "results" / "rating.json"
+    library_result = json.loads(library_file.read_text()) if library_file.exists() else {}
+    return write_result(
+        "rate" if not quick else "rate_quick",
+        {
+            "task": "cartera rate: read accounts, invoices and ledger, match payments, fit "
+            "profiles, rate, explain, replace ratings/fits/history in one transaction",
+            "data": {
+                "database": "SQLite (file), demo portfolio",
+                "clients": clients,
+                "clients_rated": measured["clients_rated"],
+                "invoices": measured["invoices"],
+                "as_of": AS_OF,
+            },
+            "ours": {
+                "what": "rating_recalculate (service), best of 2",
+                "seconds": measured["service_seconds"],
+                "cpu_seconds": measured["service_cpu_seconds"],
+                "runs": measured["service_runs"],
+                "command_seconds": command_seconds,
+            },
+            "peer": {
+                "what": "cartera.analytics on the same frames in memory (no database)",
+                "seconds": measured["library_seconds"],
+                "core_seconds": measured["library_core_seconds"],
+                "library_benchmark_seconds": library_result.get("ours", {}).get("seconds"),
+            },
+            "ratio_ours_over_peer": measured["service_seconds"] / measured["library_seconds"],
+            "phases_seconds": measured["phases"],
+            "write": {
+                "bulk_insert_seconds": measured["write_bulk_insert_seconds"],
+                "django_bulk_create_seconds": measured["write_django_bulk_create_seconds"],
+                "ratio": measured["write_django_bulk_create_seconds"]
+                / measured["write_bulk_insert_seconds"],
+            },
+            "demo": loaded,
+            "levels": measured["levels"],
+            "dropped_criteria": measured["dropped"],
+        },
+    )
