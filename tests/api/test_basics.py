@@ -313,3 +313,18 @@ def test_an_import_is_a_dry_run_by_default_and_for_managers_only(world):
     done = upload(api_for(world.manager), dry_run="false")
     assert done.json()["written"] is True
     assert Account.objects.filter(code__startswith="IMP").count() == 2
+
+
+def test_ratings_list_only_the_clients_the_user_may_see(world):
+    from cartera.common.scoping import SYSTEM
+    from cartera.ratings.services import rating_recalculate
+    from tests.factories import SaleFactory
+
+    for account in (world.mine, world.theirs):
+        SaleFactory(account=account, date=dt.date(2026, 1, 10), total=Decimal("300.00"))
+    rating_recalculate(by=SYSTEM, as_of=dt.date(2026, 6, 30))
+    mine = api_for(world.ana.user).get("/ratings").json()["items"]
+    everyone = api_for(world.manager).get("/ratings").json()["items"]
+    assert [r["code"] for r in mine] == ["ANA1"]
+    assert sorted(r["code"] for r in everyone) == ["ANA1", "LUIS1"]
+    assert 0 <= mine[0]["score"] <= 100

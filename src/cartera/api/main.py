@@ -249,6 +249,7 @@ def _add_routers() -> None:
         imports,
         payments,
         products,
+        ratings,
         reports,
         sales,
     )
@@ -261,6 +262,7 @@ def _add_routers() -> None:
     api.add_router("/activities", activities.router)
     api.add_router("/campaigns", campaigns.router)
     api.add_router("/goals", goals.router)
+    api.add_router("/ratings", ratings.router)
     api.add_router("/reports", reports.router)
     api.add_router("/imports", imports.router)
 
