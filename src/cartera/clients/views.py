@@ -48,7 +48,7 @@ def _filters_only(query: QueryDict) -> QueryDict:
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    metrics_refresh_if_stale()
+    run = metrics_refresh_if_stale()
     form = AccountFilterForm(_filters_only(request.GET) or None, user=user)
     sort, descending = listing.parse_sort(request.GET.get("sort"))
     accounts = listing.accounts_listed(user=user, form=form)
@@ -61,7 +61,6 @@ def account_list(request: HttpRequest) -> HttpResponse:
     )
     count, more = listing.count_capped(accounts)
     folded = form.groups.get("more", []) + form.groups.get("analytics", [])
-    run = latest_run()
     query = _filters_only(request.GET)
     context = {
         "form": form,
@@ -149,7 +148,7 @@ def _list_url() -> str:
 
 
 def _file_context(request: HttpRequest, account: Account) -> dict[str, object]:
-    run = latest_run()
+    run = latest_run()  # the page refreshed it if it had to
     return {
         "account": account,
         "contacts": contacts_of(account=account),

@@ -53,8 +53,8 @@ def _names(request: HttpRequest, codes: list[str]) -> dict[str, Any]:
     return accounts_by_code(user=request.user, codes=codes)
 
 
-def _freshness(request: HttpRequest) -> dict[str, Any]:
-    run = latest_run()
+def _freshness(request: HttpRequest, run: Any = None) -> dict[str, Any]:
+    run = run or latest_run()
     return {
         "metrics_run": run,
         "metrics_current": run_is_current(run),
@@ -66,7 +66,7 @@ def _freshness(request: HttpRequest) -> dict[str, Any]:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    metrics_refresh_if_stale()
+    run = metrics_refresh_if_stale()
     diagnosis = portfolio_diagnosis(user=user)
     today = timezone.localdate()
     due = contacts_due(user=user, on=today)
@@ -77,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "due": due[:DUE_SHOWN],
         "due_count": due.count(),
         "today": today,
-        **_freshness(request),
+        **_freshness(request, run),
     }
     if diagnosis is not None:
         over = diagnosis.concentration.over_threshold
