@@ -148,3 +148,13 @@ def test_the_audit_apps_migrations_match_the_audited_models():
     # Whoever changes an audited model (Account, Sale …) must also run makemigrations audit.
     out = StringIO()
     call_command("makemigrations", "audit", "--check", "--dry-run", stdout=out)
+
+
+def test_a_requests_user_wins_over_the_acting_user_of_a_command():
+    ana = SalespersonFactory(name="Ana")
+    account = AccountFactory(owner=ana, city="Madrid")
+    with acting_as(ManagerFactory(username="cli")):
+        api_for(ana.user).patch(f"/accounts/{account.pk}", {"city": "Soria"})
+        account_update(account=account, data={"city": "Teruel"})
+    latest, before = account_history(account, SYSTEM)[:2]
+    assert (latest.who, before.who) == ("cli", ana.user.username)

@@ -43,11 +43,13 @@ def login_of(user: Any) -> User | None:
 
 
 def current_user(request: Any = None) -> User | None:
-    """Return the login to record: the acting user set by the CLI, else the request's."""
-    acting = _acting.get()
-    if acting is not None:
-        return login_of(acting)
-    return login_of(getattr(request, "user", None))
+    """Return the login to record: the request's user, else the acting user of the CLI."""
+    # A request's user wins: a command's --as, set for the whole process, must never
+    # sign the changes of a web or API request served by the same process.
+    from_request = login_of(getattr(request, "user", None))
+    if from_request is not None:
+        return from_request
+    return login_of(_acting.get())
 
 
 def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> User | None:
