@@ -89,18 +89,47 @@ def test_spanish_csv_imports_clients_then_their_sales(tmp_path, catalogue, encod
 def test_portuguese_xlsx_with_typed_cells_imports_clients_and_sales(tmp_path, catalogue):
     clients = write_xlsx(
         tmp_path / "clientes.xlsx",
-        ["Código do cliente", "Razão social", "CNPJ", "Telefone", "E-mail", "Cidade", "UF",
-         "País", "Limite de crédito"],
-        [["BR-1", "Açaí Comércio Ltda", "11.222.333/0001-81", "(11) 3333-4444",
-          "compras@acai.com.br", "São Paulo", "SP", "Brasil", 2500.5]],
-    )  # fmt: skip
+        [
+            "Código do cliente",
+            "Razão social",
+            "CNPJ",
+            "Telefone",
+            "E-mail",
+            "Cidade",
+            "UF",
+            "País",
+            "Limite de crédito",
+        ],
+        [
+            [
+                "BR-1",
+                "Açaí Comércio Ltda",
+                "11.222.333/0001-81",
+                "(11) 3333-4444",
+                "compras@acai.com.br",
+                "São Paulo",
+                "SP",
+                "Brasil",
+                2500.5,
+            ]
+        ],
+    )
     sales = write_xlsx(
         tmp_path / "vendas.xlsx",
-        ["Nota fiscal", "Data", "Código do cliente", "Produto", "Quantidade", "Preço unitário",
-         "Valor"],
-        [["NF-10", dt.date(2026, 2, 3), "BR-1", "P1", 3, 1.5, 4.5],
-         ["NF-10", dt.date(2026, 2, 3), "BR-1", "P2", 1, 1000, 1000]],
-    )  # fmt: skip
+        [
+            "Nota fiscal",
+            "Data",
+            "Código do cliente",
+            "Produto",
+            "Quantidade",
+            "Preço unitário",
+            "Valor",
+        ],
+        [
+            ["NF-10", dt.date(2026, 2, 3), "BR-1", "P1", 3, 1.5, 4.5],
+            ["NF-10", dt.date(2026, 2, 3), "BR-1", "P2", 1, 1000, 1000],
+        ],
+    )
 
     report = run("clients", clients)
     assert report.problem_count == 0, report.problems

@@ -71,8 +71,10 @@ def test_products(tmp_path):
     assert counts(_twice("products", path)) == (2, 0, 0)
     water, juice = Product.objects.get(sku="P1"), Product.objects.get(sku="P2")
     assert (water.list_price, water.unit_cost, water.launched_on) == (
-        Decimal("1.50"), Decimal("0.60"), dt.date(2024, 1, 10)
-    )  # fmt: skip
+        Decimal("1.50"),
+        Decimal("0.60"),
+        dt.date(2024, 1, 10),
+    )
     assert (juice.list_price, juice.launched_on, juice.is_active) == (
         Decimal("1002.25"),
         None,
@@ -202,8 +204,10 @@ def test_activities_identical_ones_are_told_apart_by_their_order(tmp_path):
     assert counts(_twice("activities", path)) == (3, 0, 0)
     visit = Activity.objects.get(kind="visit")
     assert (visit.contact.name, visit.outcome, visit.next_action_on) == (
-        "María Ruiz", "positive", dt.date(2026, 4, 1)
-    )  # fmt: skip
+        "María Ruiz",
+        "positive",
+        dt.date(2026, 4, 1),
+    )
     assert visit.salesperson == client.owner  # the client's owner when the file names none
     assert Activity.objects.filter(kind="call", outcome="no_answer").count() == 2
 

@@ -45,16 +45,22 @@ class RowsPerSecond(ProgressColumn):
         return Text("" if speed is None else f"{speed:,.0f} rows/s", style="cyan")
 
 
-def _mapping(pairs: Sequence[str]) -> dict[str, str]:
-    """Return ``--map HEADER=field`` options as field → header; bad ones are a usage error."""
+def _mapping(pairs: Sequence[str], fields: set[str]) -> dict[str, str]:
+    """Return ``--map HEADER=field`` options as field → header; bad ones are a usage error.
+
+    ``field=HEADER`` is read too (the order ``cartera analyze`` and the hints of the
+    header recogniser use) when the left side is a field and the right one is not.
+    """
     mapping: dict[str, str] = {}
     for pair in pairs:
-        header, sep, field = pair.rpartition("=")
-        if not sep or not header.strip() or not field.strip():
+        left, sep, right = (part.strip() for part in pair.rpartition("="))
+        if not sep or not left or not right:
             raise fail(
                 _("--map expects HEADER=field (e.g. 'Cod. Tercero'=code), got {p!r}").format(p=pair)
             )
-        mapping[field.strip()] = header.strip()
+        if right not in fields and left in fields:
+            left, right = right, left
+        mapping[right] = left
     return mapping
 
 
@@ -145,7 +151,7 @@ def import_command(
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from cartera.analytics.io import ReadError
-    from cartera.imports.kinds import KIND_NAMES, UnknownKindError
+    from cartera.imports.kinds import KIND_NAMES, UnknownKindError, kind_named
     from cartera.imports.report import write_problems
     from cartera.imports.services import DatabaseChangedError, import_file, mapping_save
 
@@ -154,7 +160,7 @@ def import_command(
             kinds=", ".join(KIND_NAMES), k=kind))  # fmt: skip
     if errors_out and errors_out.suffix.lower() not in (".xlsx", ".csv"):
         raise fail(_("--errors expects a file ending in .xlsx or .csv"))
-    columns = _mapping(map_ or [])
+    columns = _mapping(map_ or [], {r.name for r in kind_named(kind).roles})
     user = acting_user(as_user)
     progress = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -118,19 +118,27 @@ def apply_checks(data: pl.DataFrame, checks: Iterable[Check], problems: Problems
     counts = flagged.select(pl.col(names).sum()).row(0)
     if not any(counts):
         return data
-    parts = [
-        flagged.filter(pl.col(name)).select(
-            pl.col("row"),
-            pl.lit(check.column, pl.String).alias("column"),
-            check.value.cast(pl.String).alias("value"),
-            (
-                pl.lit(check.expected, pl.String)
-                if isinstance(check.expected, str)
-                else check.expected.cast(pl.String)
-            ).alias("expected"),
+    parts = []
+    for check, name, count in zip(listed, names, counts, strict=True):
+        if not count:
+            continue
+        expected = (
+            pl.lit(check.expected, pl.String)
+            if isinstance(check.expected, str)
+            else check.expected.cast(pl.String)
         )
-        for check, name, count in zip(listed, names, counts, strict=True)
-        if count
-    ]
+        # Value and expectation are computed on every row before the filter, so that a
+        # window over the file ("row 2 has it") sees the rows that passed too.
+        described = flagged.with_columns(
+            check.value.cast(pl.String).alias("__value"), expected.alias("__expected")
+        )
+        parts.append(
+            described.filter(pl.col(name)).select(
+                pl.col("row"),
+                pl.lit(check.column, pl.String).alias("column"),
+                pl.col("__value").alias("value"),
+                pl.col("__expected").alias("expected"),
+            )
+        )
     problems.add(pl.concat(parts).sort("row"))
     return flagged.filter(~pl.any_horizontal(names)).drop(names)

@@ -183,7 +183,7 @@ def _orm(kind: Kind, user: Any, references: dict[str, str] | None = None) -> pl.
     casts = []
     for name, dtype in schema.items():
         column = pl.col(name)
-        if dtype == MONEY:
+        if name.endswith("_cents"):
             # The ORM gives Decimal amounts: back to the cents the database stores.
             column = (column.cast(pl.Float64) * 100).round(0)
         casts.append(column.cast(dtype).alias(name))

@@ -43,6 +43,7 @@ ACCOUNT: Final[Mapping[str, tuple[str, ...]]] = {
         "razão social",
         "nombre fiscal",
         "denominación social",
+        "denominación",
         "legal name",
         "company name",
         "empresa",
