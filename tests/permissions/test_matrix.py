@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -73,6 +74,10 @@ API_PARAMETERS = {
 PERSONAL = {"savedview"}
 """Belong to one login, whatever the role: a manager has no business with a view of Ana's."""
 SHARED = {"product", "campaign"}
+LITERAL_PARAMETERS = {"kind": "clients"}
+"""Path parameters that name no object: the value used for every role."""
+UPLOAD = "__upload__"
+"""A body marker: send a small clients CSV as a multipart file instead of JSON."""
 """Readable by everyone logged in; so "other's" is the same as "own" for them."""
 
 # A valid body for each write, so that scoping is the only reason left to refuse it.
@@ -97,11 +102,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "account_id": "{account}", "kind": "call", "date": "2026-04-03",
     },
     ("put", "/api/v1/goals"): {"year": 2031, "target": "10.00", "salesperson_id": "{ana}"},
+    ("post", "/api/v1/imports/{kind}"): {UPLOAD: "code;legal_name\nIMP-{n};Importada\n"},
 }  # fmt: skip
 MANAGER_ONLY = {
     ("post", "/api/v1/accounts/{account_id}/hand-over"),
     ("put", "/api/v1/accounts/{account_id}/credit-limit"),
     ("put", "/api/v1/goals"),
+    ("post", "/api/v1/imports/{kind}"),
 }
 
 
@@ -191,6 +198,9 @@ def _page_url(route: str, name: str, ids: dict[str, int] | None) -> str:
 
 def _api_url(path: str, params: list[str], ids: dict[str, int] | None) -> str:
     for parameter in params:
+        if parameter in LITERAL_PARAMETERS:
+            path = path.replace("{" + parameter + "}", LITERAL_PARAMETERS[parameter])
+            continue
         value = MISSING if ids is None else ids[API_PARAMETERS[parameter]]
         path = path.replace("{" + parameter + "}", str(value))
     return path
@@ -225,6 +235,9 @@ def _api_call(client: Client, token: str | None, method: str, url: str, body: An
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if method == "get":
         return client.get(url, **headers)
+    if isinstance(body, dict) and UPLOAD in body:
+        upload = SimpleUploadedFile("matrix.csv", body[UPLOAD].encode(), "text/csv")
+        return client.post(url, {"file": upload}, **headers)
     return getattr(client, method)(
         url, data=json.dumps(body), content_type="application/json", **headers
     )
@@ -244,7 +257,8 @@ def test_every_parameter_is_known():
         for route, name in pages()
         if re.search(r"<[^>]+>", route) and name not in PAGE_PARAMETERS
     ]
-    unknown += [p for _m, _path, params in operations() for p in params if p not in API_PARAMETERS]
+    known = API_PARAMETERS.keys() | LITERAL_PARAMETERS.keys()
+    unknown += [p for _m, _path, params in operations() for p in params if p not in known]
     writes = [(m, p) for m, p, _params in operations() if m != "get"]
     assert not unknown, f"add these to the permission matrix: {unknown}"
     assert set(writes) <= set(BODIES), f"give a valid body: {set(writes) - set(BODIES)}"
@@ -324,7 +338,7 @@ def test_api_for_every_role_and_object(matrix, role):
                 assert own.status_code in {200, 201}, (where, own.status_code, own.content[:300])
         else:
             assert own.status_code in {200, 201}, (where, own.status_code, own.content[:300])
-        kinds = {API_PARAMETERS[p] for p in params}
+        kinds = {API_PARAMETERS[p] for p in params if p in API_PARAMETERS}
         references_account = "{account}" in json.dumps(template)
         if not kinds and not references_account:
             continue
