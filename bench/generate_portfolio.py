@@ -13,6 +13,11 @@ small share of clients changes salesperson in the middle of the period.
 Everything is drawn with numpy in whole-array operations, so 10 million lines take
 well under a minute. The output follows :data:`cartera.analytics.frames.SALES`.
 
+A *compact* portfolio holds the same lines the way a database export stores them:
+the client as its integer number (``C0000042`` is client 42) and the text attributes
+(product, family, salesperson, segment, city, channel, source) dictionary-encoded,
+which Polars reads back as ``Categorical``. Invoice numbers stay text.
+
 Usage::
 
     python -m bench.generate_portfolio --clients 1000000 --lines 10000000 --out bench/data/p.parquet
@@ -35,6 +40,8 @@ END: Final = dt.date(2025, 12, 31)
 SEGMENTS: Final = ("Restaurantes", "Tiendas", "Parques", "Estadios", "Hoteles", "Mayoristas")
 CHANNELS: Final = ("B2B", "B2C", "e-commerce", "partner")
 SOURCES: Final = ("feria", "referido", "web", "prospección", "evento", "cartera comprada")
+ATTRIBUTES: Final = ("product", "family", "salesperson", "segment", "city", "channel", "source")
+"""Text columns with few distinct values: dictionary-encoded in a compact portfolio."""
 CITIES: Final = (
     "Madrid", "Barcelona", "Lisboa", "Porto", "São Paulo", "Rio de Janeiro", "Ciudad de México",
     "Guadalajara", "Bogotá", "Medellín", "Lima", "Santiago", "Buenos Aires", "Córdoba",
@@ -72,6 +79,7 @@ def generate_sales(
     n_families: int = 24,
     lines_per_ticket: float = 2.5,
     mean_lifetime_days: float = 1_500.0,
+    compact: bool = False,
 ) -> pl.DataFrame:
     """Return ``n_lines`` sales lines of ``n_clients`` clients between ``start`` and ``end``.
 
@@ -95,6 +103,9 @@ def generate_sales(
         Mean lines per invoice.
     mean_lifetime_days
         Mean of the exponential time between a client's first and last purchase.
+    compact
+        Give the client as its number (``UInt32``) and the text attributes as
+        ``Categorical``, as a database export would.
 
     Returns
     -------
@@ -196,8 +207,11 @@ def generate_sales(
     line_seller = np.where(changed, seller_later[line_client], seller[line_client])
 
     start64 = np.datetime64(start, "D")
+    client = (
+        pl.lit(pl.Series(line_client.astype(np.uint32))) if compact else _codes("C", line_client, 7)
+    )
     frame = pl.select(
-        _codes("C", line_client, 7).alias("client"),
+        client.alias("client"),
         pl.lit(pl.Series(start64 + line_day.astype("timedelta64[D]"))).alias("date"),
         pl.lit(pl.Series(amount_cents)).alias("amount_cents"),
         _codes("F", line_ticket, 8).alias("invoice"),
@@ -214,20 +228,23 @@ def generate_sales(
             "launch_date"
         ),
     )
-    return frame.with_columns(pl.col("date", "launch_date").cast(pl.Date)).sort("date", "invoice")
+    frame = frame.with_columns(pl.col("date", "launch_date").cast(pl.Date)).sort("date", "invoice")
+    return frame.with_columns(pl.col(ATTRIBUTES).cast(pl.Categorical)) if compact else frame
 
 
-def portfolio_path(n_clients: int, n_lines: int, seed: int = 3) -> Path:
+def portfolio_path(n_clients: int, n_lines: int, seed: int = 3, *, compact: bool = False) -> Path:
     """Return where the portfolio of these arguments is cached under ``bench/data``."""
-    return DATA / f"portfolio_{n_clients}_{n_lines}_{seed}.parquet"
+    suffix = "_compact" if compact else ""
+    return DATA / f"portfolio_{n_clients}_{n_lines}_{seed}{suffix}.parquet"
 
 
-def ensure_portfolio(n_clients: int, n_lines: int, seed: int = 3) -> Path:
+def ensure_portfolio(n_clients: int, n_lines: int, seed: int = 3, *, compact: bool = False) -> Path:
     """Return the Parquet file of this portfolio, generating it on first use."""
-    path = portfolio_path(n_clients, n_lines, seed)
+    path = portfolio_path(n_clients, n_lines, seed, compact=compact)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        generate_sales(n_clients, n_lines, seed).write_parquet(path, statistics=True)
+        frame = generate_sales(n_clients, n_lines, seed, compact=compact)
+        frame.write_parquet(path, statistics=True)
     return path
 
 
@@ -237,11 +254,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument(
+        "--compact", action="store_true", help="integer client numbers, Categorical attributes"
+    )
+    parser.add_argument(
         "--out", type=Path, default=None, help="default: bench/data/portfolio_*.parquet"
     )
     args = parser.parse_args(argv)
-    frame = generate_sales(args.clients, args.lines, args.seed)
-    out = args.out or portfolio_path(args.clients, args.lines, args.seed)
+    frame = generate_sales(args.clients, args.lines, args.seed, compact=args.compact)
+    out = args.out or portfolio_path(args.clients, args.lines, args.seed, compact=args.compact)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(out, statistics=True)
     print(f"{frame.height:,} lines of {frame['client'].n_unique():,} clients → {out}")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+import numpy as np
 import polars as pl
 
 from cartera.analytics.diagnosis._numbers import below_share, ratio, to_decimal
@@ -72,11 +73,7 @@ def abc_classes(
     (including the client) and ``abc_class``.
     """
     a, b = check_thresholds(thresholds)
-    ordered = clients.sort(
-        ["active", "window_revenue_cents", "client"],
-        descending=[True, True, False],
-        nulls_last=True,
-    )
+    ordered = _by_revenue(clients)
     revenue = pl.when(pl.col("active")).then(pl.col("window_revenue_cents")).otherwise(0)
     total = revenue.sum()
     cumulative = revenue.cum_sum()
@@ -101,6 +98,23 @@ def abc_classes(
         pl.when(pl.col("active") & positive).then(cumulative / total).alias("cumulative_share"),
         label.alias("abc_class"),
     )
+
+
+def _by_revenue(clients: pl.DataFrame) -> pl.DataFrame:
+    """Return the clients sorted by activity, then window revenue (descending), then id."""
+    active, revenue = clients.get_column("active"), clients.get_column("window_revenue_cents")
+    ids = clients.get_column("client")
+    if active.null_count() or revenue.null_count() or ids.null_count() or not ids.is_sorted():
+        return clients.sort(
+            ["active", "window_revenue_cents", "client"],
+            descending=[True, True, False],
+            nulls_last=True,
+        )
+    # A table in id order (as client_table gives it) needs no text comparison: a
+    # stable sort on the two integer keys leaves ties in id order. ``~`` reverses an
+    # order without the overflow of a minus sign.
+    order = np.lexsort((~revenue.to_numpy(), ~active.to_numpy()))
+    return clients[order]
 
 
 def abc_summary(

@@ -1,29 +1,48 @@
-"""The per-client table: one pass over the sales lines gives every per-client figure.
+"""The per-client table: every per-client figure from one decoding of the sales lines.
 
 Everything else in the diagnosis (ABC, RFM, concentration, attrition, cohorts,
-breakdowns) is computed from this table of one row per client, so the costly
-grouping of millions of lines happens once. It happens in two stages: the lines
-are first reduced to *purchase days* (one row per client and date, a few million
-rows with sums only), then the days are grouped by client. Counting distinct days
-becomes counting rows, so no per-client distinct count over the lines is needed.
-Text attributes (salesperson, segment …) travel as integer codes in sorted order
-so that the value on a client's latest day is a maximum of integers, the same
-whatever the row order.
+breakdowns) is computed from this table of one row per client, so the costly part,
+going over millions of lines, happens once. The lines are decoded into arrays
+(:mod:`~cartera.analytics.diagnosis.lines`: a dense code per client, a day number,
+a period) and each figure is one indexed reduction over them
+(:mod:`~cartera.analytics.diagnosis.grouped`). Distinct purchase days come from one
+sort of (client, day) keys; text attributes (salesperson, segment …) travel as ranks
+in text order, so that the value on a client's latest day is a maximum of integers,
+the same whatever the row order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
+from cartera.analytics.diagnosis.grouped import (
+    Int64s,
+    UInt64s,
+    bit_sets,
+    counts,
+    distinct,
+    maxima,
+    minima,
+    sums,
+)
+from cartera.analytics.diagnosis.lines import (
+    PERIODS,
+    PREVIOUS,
+    WINDOW,
+    Lines,
+    day_number,
+    line_arrays,
+)
 from cartera.analytics.diagnosis.window import (
     Window,
     month_index,
-    month_index_expr,
     previous_window,
     window_ending,
 )
@@ -31,10 +50,6 @@ from cartera.analytics.frames import GROUPINGS, SALES, prepare_sales, to_cents
 
 MASK_MONTHS: Final = 64
 """Months of activity kept per client as bits of a UInt64 (the last 64 up to ``as_of``)."""
-_POWERS: Final = pl.Series("powers", [1 << i for i in range(MASK_MONTHS)], dtype=pl.UInt64)
-# Codes fit in 32 bits; the date goes above them, so that the maximum of
-# (date, code) per client is the value of the client's latest day.
-_CODE_BITS: Final = 32
 
 CLIENT_COLUMNS: Final[tuple[str, ...]] = (
     "client",
@@ -92,17 +107,19 @@ def _is_text(dtype: pl.DataType) -> bool:
 
 
 def conform_sales(sales: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    """Return ``sales`` following :data:`~cartera.analytics.frames.SALES`, text left Categorical.
+    """Return ``sales`` following :data:`~cartera.analytics.frames.SALES`, compact keys kept.
 
     As :func:`~cartera.analytics.frames.prepare_sales`, except that text columns may be
-    ``Categorical`` or ``Enum`` as well as ``String``: big frames read with
-    ``read_sales(..., categorical=True)`` keep their compact codes instead of being
-    decoded to strings.
+    ``Categorical`` or ``Enum`` as well as ``String``, and client ids may be integers:
+    big frames read with ``read_sales(..., categorical=True)`` keep their compact codes
+    instead of being decoded to strings (the client table still gives ids as text).
     """
     frame = sales.lazy()
     schema = frame.collect_schema()
     text = {c.name for c in SALES if c.dtype == pl.String}
     kept = [c for c, dtype in schema.items() if c in text and _is_text(dtype)]
+    if "client" in schema and schema["client"].is_integer():
+        kept.append("client")
     if not kept:
         return prepare_sales(frame)
     if "amount_cents" not in schema and "amount" in schema:
@@ -115,86 +132,53 @@ def conform_sales(sales: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     return checked.drop(kept).rename({v: k for k, v in renamed.items()})
 
 
+LINE_COLUMNS: Final[tuple[str, ...]] = (
+    "client",
+    "date",
+    "amount_cents",
+    "cost_cents",
+    "invoice",
+    "product",
+    "family",
+    "launch_date",
+)
+"""Columns of the sales the diagnosis reads, besides the groupings, labels and sources."""
+
+
 def usable_lines(
-    sales: pl.DataFrame | pl.LazyFrame, as_of: dt.date | None
-) -> tuple[pl.LazyFrame, dt.date]:
+    sales: pl.DataFrame | pl.LazyFrame,
+    as_of: dt.date | None,
+    columns: Collection[str] | None = None,
+) -> tuple[pl.DataFrame, dt.date]:
     """Return the lines to diagnose (dated, with a client, up to ``as_of``) and ``as_of``.
+
+    Parameters
+    ----------
+    sales
+        Sales lines; a lazy frame (``pl.scan_parquet``) is read once, and only for
+        ``columns``.
+    as_of
+        Lines after it are dropped; the latest sale date by default.
+    columns
+        The columns to keep (all by default).
 
     Filtering copies every column of millions of lines, so it is only done when a
     line would actually be dropped.
     """
     lines = conform_sales(sales)
-    facts = lines.select(
-        pl.col("date").max().alias("latest"),
-        (pl.col("date").is_null() | pl.col("client").is_null()).any().alias("gaps"),
-    ).collect()
-    latest, gaps = facts.row(0)
+    if columns is not None:
+        wanted = set(columns)
+        lines = lines.select([c for c in lines.collect_schema().names() if c in wanted])
+    frame = lines.collect()
+    latest = frame.get_column("date").max()
     if latest is None:
         raise ValueError("the sales have no dated line: nothing to diagnose")
-    as_of = as_of or latest
-    if gaps:
-        lines = lines.filter(pl.col("date").is_not_null() & pl.col("client").is_not_null())
-    if as_of < latest:
-        lines = lines.filter(pl.col("date") <= as_of)
-    return lines, as_of
-
-
-def _codes(
-    lines: pl.DataFrame, columns: Sequence[str]
-) -> tuple[pl.DataFrame, dict[str, pl.Series]]:
-    """Return ``lines`` with each text column of ``columns`` replaced by its rank in sorted order.
-
-    Also returns, per column, its distinct values in that order (to decode the ranks).
-    The Categorical cast hashes a low-cardinality column cheaply (and is skipped when
-    the column is Categorical already); the rank, not the physical code that depends
-    on which value came first, keeps ties independent of row order.
-    """
-    if not columns:
-        return lines, {}
-    casts = [
-        pl.col(c).cast(pl.String).cast(pl.Categorical)
-        for c in columns
-        if not isinstance(lines.schema[c], pl.Categorical | pl.Enum)
-    ]
-    categorical = lines.with_columns(casts) if casts else lines
-    values: dict[str, pl.Series] = {}
-    ranked: list[pl.Expr] = []
-    for c in columns:
-        distinct = categorical.get_column(c).unique().drop_nulls()
-        order = distinct.cast(pl.String).arg_sort()
-        codes = distinct.to_physical().cast(pl.Int64).gather(order)
-        texts = distinct.cast(pl.String).gather(order)
-        lookup = pl.Series(c, [0] * (int(codes.max() or 0) + 1), dtype=pl.UInt32)
-        lookup = lookup.scatter(codes, pl.int_range(0, codes.len(), dtype=pl.UInt32, eager=True))
-        ranked.append(pl.lit(lookup).gather(pl.col(c).to_physical()).alias(c))
-        values[c] = texts
-    return categorical.with_columns(ranked), values
-
-
-def _purchase_days(
-    lines: pl.DataFrame, schema: pl.Schema, coded: Sequence[str], family_bits: bool
-) -> pl.LazyFrame:
-    """Return the lines reduced to one row per client and date (stage 1)."""
-    aggregations = [
-        pl.col("amount_cents").sum(),
-        pl.len().cast(pl.Int64).alias("lines"),
-        *[pl.col(c).max() for c in coded],
-    ]
-    if "cost_cents" in schema:
-        aggregations.append(pl.col("cost_cents").sum())
-    if "invoice" in schema:
-        # An invoice has one date, so distinct invoices per day add up to distinct
-        # invoices per client; a line without invoice counts as one ticket that day.
-        # Counting 64-bit hashes instead of the strings saves a string hash set per
-        # group; two invoice numbers of one client on one day colliding is ~1e-19.
-        aggregations.append(pl.col("invoice").hash().n_unique().cast(pl.Int64).alias("tickets"))
-    lazy = lines.lazy()
-    if family_bits:
-        # The bit is computed per line before grouping: a gather inside an
-        # aggregation would run once per group.
-        lazy = lazy.with_columns(pl.lit(_POWERS).gather(pl.col("family")).alias("_family_bit"))
-        aggregations.append(pl.col("_family_bit").bitwise_or().alias("family_mask"))
-    return lazy.group_by("client", "date").agg(aggregations)
+    as_of = as_of or latest  # type: ignore[assignment]
+    if frame.get_column("date").null_count() or frame.get_column("client").null_count():
+        frame = frame.filter(pl.col("date").is_not_null() & pl.col("client").is_not_null())
+    if as_of < latest:  # type: ignore[operator]
+        frame = frame.filter(pl.col("date") <= as_of)
+    return frame, as_of  # type: ignore[return-value]
 
 
 def client_table(
@@ -232,134 +216,250 @@ def client_table(
         *k* set when the client bought in month ``mask_base + k``); the grouping
         columns; and the flags ``active``, ``previously_active``, ``new``, ``lost`` and
         ``status`` (``new``, ``retained``, ``reactivated``, ``lost`` or ``inactive``).
-        Rows are in no particular order.
+        Rows are in no particular order (in fact by client id).
     """
-    lines, as_of = usable_lines(sales, as_of)
-    stage = client_stage(lines.collect(), period_for(as_of), groupings=groupings, labels=labels)
-    return stage.table.collect(), stage.period
+    lines, period, present = decoded_lines(sales, as_of, groupings=groupings, labels=labels)
+    return per_client(lines, period, present), period
 
 
-@dataclass(frozen=True, slots=True)
-class ClientStage:
-    """The lines coded once and the lazy queries built on them, shared by the engine.
-
-    Attributes
-    ----------
-    period
-        The dates looked at.
-    lines
-        The lines with every coded text column replaced by its rank (``UInt32``).
-    values
-        Coded column → its values in rank order (to decode).
-    days
-        Query of the purchase days (one row per client and date).
-    table
-        Query of the per-client table (see :func:`client_table`).
-    """
-
-    period: Period
-    lines: pl.DataFrame
-    values: dict[str, pl.Series]
-    days: pl.LazyFrame
-    table: pl.LazyFrame
-
-
-def client_stage(
-    frame: pl.DataFrame,
-    period: Period,
+def decoded_lines(
+    sales: pl.DataFrame | pl.LazyFrame,
+    as_of: dt.date | None,
     *,
     groupings: Sequence[str] = GROUPINGS,
     labels: Sequence[str] = LABELS,
     dimensions: Sequence[str] = (),
-) -> ClientStage:
-    """Return the coded lines and the per-client query of usable lines (see :func:`usable_lines`).
+) -> tuple[Lines, Period, list[str]]:
+    """Return the usable lines as arrays, the period, and the groupings and labels present.
 
-    ``dimensions`` are more text columns to code (for the revenue sources).
+    The sales are read once, only for the columns the diagnosis uses (a lazy
+    ``pl.scan_parquet`` reads nothing else), and each column is released as soon as
+    it is decoded.
     """
-    schema = frame.schema
-    present = [g for g in (*groupings, *labels) if g in schema]
-    extra = [d for d in (*dimensions, "family") if d in schema and d not in present]
-    frame, values = _codes(frame, [*present, *dict.fromkeys(extra)])
-    # Up to 64 families, each client's families travel as bits of one integer.
-    family_bits = "family" in schema and values["family"].len() <= MASK_MONTHS
-    days = _purchase_days(frame, schema, present, family_bits)
+    frame, as_of = usable_lines(sales, as_of, (*LINE_COLUMNS, *groupings, *labels, *dimensions))
+    period = period_for(as_of)
+    present, coded = coded_columns(frame.columns, groupings, labels, dimensions)
+    columns = {c: frame.get_column(c) for c in frame.columns}
+    del frame
+    return line_arrays(columns, period.window, period.previous, coded), period, present
 
-    window, previous = period.window, period.previous
-    in_window = window.contains(pl.col("date"))
-    in_previous = previous.contains(pl.col("date"))
-    bit = month_index_expr(pl.col("date")) - period.mask_base
 
-    def when_window(column: str) -> pl.Expr:
-        return pl.when(in_window).then(pl.col(column)).otherwise(0)
+def coded_columns(
+    columns: Sequence[str],
+    groupings: Sequence[str] = GROUPINGS,
+    labels: Sequence[str] = LABELS,
+    dimensions: Sequence[str] = (),
+) -> tuple[list[str], list[str]]:
+    """Return the groupings and labels present, and every text column to code.
 
-    def when_previous(column: str) -> pl.Expr:
-        return pl.when(in_previous).then(pl.col(column)).otherwise(0)
+    ``dimensions`` are more text columns to code (for the revenue sources); the
+    family is always coded when present (product mix).
+    """
+    present = [g for g in (*groupings, *labels) if g in columns]
+    extra = [d for d in (*dimensions, "family") if d in columns and d not in present]
+    return present, [*present, *dict.fromkeys(extra)]
 
-    # Per-day columns first, so that stage 2 uses only plain sums, ors and maxima
-    # (a filter inside an aggregation is many times slower).
-    per_day = [
-        when_window("amount_cents").alias("_aw"),
-        when_previous("amount_cents").alias("_ap"),
-        in_window.cast(pl.Int64).alias("_dw"),
-        in_previous.cast(pl.Int64).alias("_dp"),
-        when_window("lines").alias("_lw"),
-        when_previous("lines").alias("_lp"),
-        pl.when(bit >= 0)
-        .then(pl.lit(_POWERS).gather(bit.clip(0, MASK_MONTHS - 1)))
-        .otherwise(pl.lit(0, pl.UInt64))
-        .alias("_month"),
-        *[
-            (pl.col("date").cast(pl.Int64) * (1 << _CODE_BITS) + pl.col(c).cast(pl.Int64)).alias(
-                f"_g_{c}"
-            )
-            for c in present
-        ],
-    ]
-    aggregations = [
-        pl.col("_aw").sum().alias("window_revenue_cents"),
-        pl.col("_ap").sum().alias("previous_revenue_cents"),
-        pl.col("date").min().alias("first_purchase"),
-        pl.col("date").max().alias("last_purchase"),
-        pl.col("_dw").sum().alias("purchase_days"),
-        pl.col("_dp").sum().alias("previous_purchase_days"),
-        pl.col("_lw").sum().alias("window_lines"),
-        pl.col("_lp").sum().alias("previous_lines"),
-        pl.col("_month").bitwise_or().alias("month_mask"),
-        *[pl.col(f"_g_{c}").max() for c in present],
-    ]
-    if "invoice" in schema:
-        per_day.append(when_window("tickets").alias("_tw"))
-        aggregations.append(pl.col("_tw").sum().alias("tickets"))
-    if "cost_cents" in schema:
-        per_day.append(when_window("cost_cents").alias("_cw"))
-        aggregations.append(pl.col("_cw").sum().alias("window_cost_cents"))
-    if family_bits:
-        per_day.append(
-            pl.when(in_window)
-            .then(pl.col("family_mask"))
-            .otherwise(pl.lit(0, pl.UInt64))
-            .alias("_fw")
+
+_DAY_BITS: Final = 11
+"""Days kept in the (client, day) keys: 2048, more than the 64 months of the masks."""
+_DAY_MASK: Final = (1 << _DAY_BITS) - 1
+_WINDOW_DAY_BITS: Final = 9
+"""A window (at most 366 days) fits in 9 bits of a (client, day) key."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """Per client: distinct purchase days by period, activity months, first and last day."""
+
+    per_period: Int64s
+    month_mask: UInt64s
+    first: Int64s
+    last: Int64s
+
+
+def _day_tables(period: Period, first_day: int) -> tuple[npt.NDArray[np.int8], Int64s]:
+    """Return, for each of the 2048 days from ``first_day``, its period and its month bit."""
+    days = np.arange(first_day, first_day + (1 << _DAY_BITS), dtype=np.int64)
+    period_of = (days < day_number(period.window.start)).astype(np.int8)
+    period_of += days < day_number(period.previous.start)
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    # datetime64 months count from 1970-01; month_index counts from year 0.
+    bit_of = months + 1970 * 12 - period.mask_base
+    return period_of, bit_of
+
+
+def _purchase_days(lines: Lines, period: Period) -> _Days:
+    """Return each client's distinct purchase days per period, months, first and last day.
+
+    One sort of (client, day) keys over the last 2048 days (more than the 64 months of
+    the masks) lists each client's distinct days in order: counting them per period
+    is counting rows, the first and last of each client's run are its first and last
+    purchase. Lines before those days reach no window and no mask month; they only
+    matter for the first (and, for a client with nothing later, the last) purchase.
+    """
+    size = lines.size
+    first_day = day_number(period.as_of) - _DAY_MASK
+    offset = lines.day - np.int32(first_day)
+    recent = offset >= 0
+    # 32-bit keys sort twice as fast; they hold up to a million clients.
+    wide = size > (np.iinfo(np.int32).max >> _DAY_BITS)
+    client = lines.client.astype(np.int64) if wide else lines.client
+    keys = np.where(recent, (client << _DAY_BITS) | offset, -1)
+    del offset
+    days = distinct(keys)
+    del keys
+    days = days[np.searchsorted(days, 0) :]
+    day_client = days >> _DAY_BITS
+    day_offset = days & _DAY_MASK
+    period_of, bit_of = _day_tables(period, first_day)
+    per_period = counts(day_client * PERIODS + period_of[day_offset], size * PERIODS)
+
+    # Where each client's run of days starts and ends.
+    starts = np.empty(days.size, np.bool_)
+    starts[:1] = True
+    np.not_equal(day_client[1:], day_client[:-1], out=starts[1:])
+    ends = np.empty(days.size, np.bool_)
+    ends[:-1] = starts[1:]
+    ends[-1:] = True
+    # Days before 1970 are negative: the empty marks are the extremes of the dtype.
+    first = np.full(size, np.iinfo(np.int64).max, np.int64)
+    last = np.full(size, np.iinfo(np.int64).min, np.int64)
+    first[day_client[starts]] = day_offset[starts].astype(np.int64) + first_day
+    last[day_client[ends]] = day_offset[ends].astype(np.int64) + first_day
+    if not recent.all():
+        old = ~recent
+        days_before = lines.day[old].astype(np.int64)
+        first = np.minimum(first, minima(lines.client[old], days_before, size))
+        last = np.maximum(
+            last, maxima(lines.client[old], days_before, size, empty=np.iinfo(np.int64).min)
         )
-        aggregations.append(
-            pl.col("_fw").bitwise_or().bitwise_count_ones().cast(pl.Int64).alias("families")
-        )
-    table = days.with_columns(per_day).group_by("client").agg(aggregations)
 
-    decoded = [
-        pl.lit(values[c]).gather(pl.col(f"_g_{c}") % (1 << _CODE_BITS)).alias(c) for c in present
-    ]
+    month = bit_of[day_offset]
+    # Within a client the days come in order, so its months do too: keeping the first
+    # day of each (client, month) sets each bit once.
+    new_month = starts.copy()
+    np.logical_or(new_month[1:], month[1:] != month[:-1], out=new_month[1:])
+    new_month &= month >= 0
+    masks = bit_sets(day_client[new_month], month[new_month], size)
+    return _Days(per_period.reshape(size, PERIODS), masks, first, last)
+
+
+def _tickets(lines: Lines, period: Period) -> Int64s:
+    """Return distinct invoices per client in the window (counted per day, as a ticket).
+
+    An invoice has one date, so distinct (day, invoice) pairs are distinct invoices;
+    a line without invoice counts as one ticket that day. Invoices are compared by
+    their 64-bit hash within a client-day (two colliding: about 1e-19).
+    """
+    assert lines.invoice is not None
+    in_window = lines.period == WINDOW
+    hashes = lines.invoice[in_window]
+    day = lines.day[in_window] - np.int32(day_number(period.window.start))
+    client_day = (lines.client[in_window].astype(np.int64) << _WINDOW_DAY_BITS) | day
+    # (client, day) above, the invoice's hash below: distinct 128-bit keys.
+    shift = 1 << 64
+    key = pl.select(
+        (
+            pl.lit(pl.Series(client_day)).cast(pl.Int128) * shift
+            + pl.lit(pl.Series(hashes)).cast(pl.Int128)
+        ).unique()
+        // (shift << _WINDOW_DAY_BITS)
+    ).to_series()
+    return counts(key.cast(pl.Int64).to_numpy(), lines.size)
+
+
+def family_counts(lines: Lines) -> Int64s:
+    """Return the distinct families each client bought in the window (lines with one)."""
+    ranked = lines.ranked["family"]
+    known = (lines.period == WINDOW) & (ranked.codes != ranked.null_code)
+    # Distinct (client, code) pairs: one code per family, so no rank is needed.
+    families = ranked.null_code + 1
+    client = lines.client[known].astype(np.int64)
+    pairs = distinct(client * families + ranked.codes[known])
+    return counts(pairs // families, lines.size)
+
+
+def _families(found: Int64s, per_period: Int64s) -> pl.Series:
+    """Return the ``families`` column: ``found``, or null for a client whose lines all
+    fall in the window and none has a family (no value to count, not zero)."""
+    unknown = (per_period[:, WINDOW] == per_period.sum(axis=1)) & (found == 0)
+    return pl.Series("families", found).scatter(np.flatnonzero(unknown), None)
+
+
+def _latest_values(lines: Lines, columns: Sequence[str], last: Int64s) -> dict[str, pl.Series]:
+    """Return each client's value of every column on its latest day that has one.
+
+    Ties on that day go to the greatest value (the greatest rank).
+    """
+    # The lines of each client's last day hold the value, unless all of them lack it.
+    latest = np.flatnonzero(lines.day == last[lines.client])
+    client = lines.client[latest]
+    values: dict[str, pl.Series] = {}
+    for column in columns:
+        ranked = lines.ranked[column]
+        best = maxima(client, ranked.ranks(latest), lines.size)
+        missing = best < 0
+        if missing.any() and (ranked.codes == ranked.null_code).any():
+            # Look further back for those clients: date above, rank below, so the
+            # maximum is the greatest value of the latest day with one.
+            ranks = ranked.ranks()
+            look = missing[lines.client] & (ranks >= 0)
+            keys = (lines.day[look].astype(np.int64) << 32) | ranks[look].astype(np.int64)
+            earlier = maxima(lines.client[look], keys, lines.size)
+            best = np.where(missing & (earlier >= 0), earlier & 0xFFFFFFFF, best)
+        index = pl.Series(best).set(pl.Series(best < 0), None)
+        values[column] = ranked.values.gather(index).rename(column)
+    return values
+
+
+def per_client(lines: Lines, period: Period, present: Sequence[str]) -> pl.DataFrame:
+    """Return the per-client table (see :func:`client_table`) from the decoded lines.
+
+    ``present`` are the grouping and label columns to attribute each client to. Rows
+    come in ascending client id.
+    """
+    size = lines.size
+    slot = lines.client * np.int32(PERIODS) + lines.period
+    per_period = counts(slot, size * PERIODS).reshape(size, PERIODS)
+    revenue = sums(slot, lines.amount, size * PERIODS).reshape(size, PERIODS)
+    days = _purchase_days(lines, period)
+    columns: dict[str, pl.Series | npt.NDArray[np.generic]] = {
+        "client": lines.clients,
+        "window_revenue_cents": revenue[:, WINDOW],
+        "previous_revenue_cents": revenue[:, PREVIOUS],
+        "first_purchase": pl.Series(days.first.astype(np.int32)).cast(pl.Date),
+        "last_purchase": pl.Series(days.last.astype(np.int32)).cast(pl.Date),
+        "purchase_days": days.per_period[:, WINDOW],
+        "previous_purchase_days": days.per_period[:, PREVIOUS],
+        "window_lines": per_period[:, WINDOW],
+        "previous_lines": per_period[:, PREVIOUS],
+        "month_mask": days.month_mask,
+    }
+    if lines.invoice is not None:
+        columns["tickets"] = _tickets(lines, period)
+    if lines.cost is not None:
+        columns["window_cost_cents"] = sums(slot, lines.cost, size * PERIODS)[WINDOW::PERIODS]
+    del slot
+    # Up to 64 families, a client's families once travelled as bits of one integer;
+    # the column keeps that limit.
+    if "family" in lines.ranked and lines.ranked["family"].values.len() <= MASK_MONTHS:
+        columns["families"] = _families(family_counts(lines), per_period)
+    columns.update(_latest_values(lines, present, days.last))
+    table = pl.DataFrame(
+        {k: v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in columns.items()}
+    )
+
     active = pl.col("window_lines") > 0
     previously = pl.col("previous_lines") > 0
     new = pl.col("first_purchase") >= period.window.start
     extra: list[pl.Expr] = []
-    if "invoice" not in schema:
+    if lines.invoice is None:
         extra.append(pl.col("purchase_days").alias("tickets"))
-    if "cost_cents" in schema:
+    if lines.cost is not None:
         extra.append(
             (pl.col("window_revenue_cents") - pl.col("window_cost_cents")).alias("margin_cents")
         )
-    table = table.with_columns(
-        *decoded,
+    return table.with_columns(
         *extra,
         active.alias("active"),
         previously.alias("previously_active"),
@@ -375,5 +475,4 @@ def client_stage(
         .then(pl.lit("lost"))
         .otherwise(pl.lit("inactive"))
         .alias("status"),
-    ).drop([f"_g_{c}" for c in present])
-    return ClientStage(period, frame, values, days, table)
+    )

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
-from cartera.analytics.diagnosis.clients import _POWERS, MASK_MONTHS, Period
+from cartera.analytics.diagnosis.clients import MASK_MONTHS, Period
 from cartera.analytics.diagnosis.window import month_index_expr
 
 DEFAULT_COHORTS: Final = 24
+
+
+def month_bits(masks: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
+    """Return activity masks as a matrix: row per client, column *k* = bit *k* (0 or 1)."""
+    as_bytes = np.ascontiguousarray(masks, dtype=np.uint64).view(np.uint8)
+    return np.unpackbits(as_bytes.reshape(-1, 8), axis=1, bitorder="little")
 
 
 def cohort_retention(
@@ -29,40 +38,31 @@ def cohort_retention(
     """
     months = max(1, min(months, MASK_MONTHS))
     last = MASK_MONTHS - 1  # bit of as_of's month
-    first_bit = month_index_expr(pl.col("first_purchase")) - period.mask_base
-    recent = clients.select(
-        pl.col("first_purchase").dt.truncate("1mo").alias("cohort"),
-        first_bit.alias("_bit"),
-        pl.col("month_mask"),
-    ).filter(pl.col("_bit") >= last - (months - 1))
-    cells = [
-        pl.when(pl.col("_bit") + k <= last)
-        .then(
-            (
-                pl.col("month_mask")
-                // pl.lit(_POWERS).gather((pl.col("_bit") + k).clip(0, last))
-                % 2
-            ).cast(pl.Int64)
-        )
-        .alias(f"{k}")
-        for k in range(months)
-    ]
-    counted = (
-        recent.with_columns(cells)
-        .group_by("cohort", "_bit")
-        .agg(pl.len().cast(pl.Int64).alias("size"), *[pl.col(f"{k}").sum() for k in range(months)])
-    )
-    long = counted.unpivot(
-        index=["cohort", "_bit", "size"], variable_name="offset", value_name="active"
-    ).with_columns(pl.col("offset").cast(pl.Int64))
-    return (
-        long.filter(pl.col("_bit") + pl.col("offset") <= last)
-        .select(
-            "cohort",
-            "offset",
-            "size",
-            pl.col("active").cast(pl.Int64),
-            (pl.col("active") / pl.col("size")).alias("retention"),
-        )
-        .sort("cohort", "offset")
-    )
+    oldest = last - (months - 1)
+    first_bit = clients.select(
+        month_index_expr(pl.col("first_purchase")) - period.mask_base
+    ).to_series()
+    recent = (first_bit >= oldest).to_numpy()
+    cohort = first_bit.to_numpy()[recent] - oldest
+    masks = clients.get_column("month_mask").to_numpy()[recent]
+    # Shifted right by its first month, bit k of a mask is the k-th month after it.
+    activity = month_bits(masks >> (cohort + oldest).astype(np.uint64))[:, :months]
+    size = np.bincount(cohort, minlength=months)
+    cells = np.bincount(
+        (cohort[:, None] * months + np.arange(months)).ravel(),
+        weights=activity.ravel(),
+        minlength=months * months,
+    ).reshape(months, months)
+    index, offset = np.divmod(np.arange(months * months), months)
+    # A cohort's cells stop at as_of's month; only cohorts with clients are shown.
+    shown = (size[index] > 0) & (oldest + index + offset <= last)
+    base = period.mask_base + oldest
+    starts = [dt.date((base + c) // 12, (base + c) % 12 + 1, 1) for c in range(months)]
+    return pl.DataFrame(
+        {
+            "cohort": pl.Series(starts, dtype=pl.Date).gather(index[shown]),
+            "offset": offset[shown].astype(np.int64),
+            "size": size[index[shown]].astype(np.int64),
+            "active": cells.ravel()[shown].astype(np.int64),
+        }
+    ).with_columns((pl.col("active") / pl.col("size")).alias("retention"))

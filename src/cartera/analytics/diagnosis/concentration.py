@@ -49,17 +49,26 @@ class Concentration:
     over_threshold: tuple[tuple[str, float], ...]
 
 
-def concentration_of(revenue: pl.Expr) -> list[pl.Expr]:
+def concentration_of(revenue: pl.Expr, *, descending: bool = False) -> list[pl.Expr]:
     """Return aggregations of top-k shares, HHI and Gini over a revenue column.
 
     Usable in ``select`` (whole portfolio) and in ``group_by().agg`` (per salesperson):
-    ``top1_share``, ``top5_share``, ``top10_share``, ``hhi``, ``gini``.
+    ``top1_share``, ``top5_share``, ``top10_share``, ``hhi``, ``gini``. With
+    ``descending``, the values already come largest first (a table from
+    :func:`~cartera.analytics.diagnosis.abc.abc_classes`, within each group too), so the
+    largest are the first and no sort is needed.
     """
     value = revenue.clip(lower_bound=0)
     total = value.sum()
     n = value.count()
-    ordered = value.sort(descending=True)
-    ascending_rank = value.rank("ordinal").cast(pl.Float64)
+    if descending:
+        ordered = value
+        # The k-th largest of n has ascending rank n − k + 1 (ties ranked in any order
+        # give the same sum of rank × value).
+        ascending_rank = (n - pl.int_range(n)).cast(pl.Float64)
+    else:
+        ordered = value.sort(descending=True)
+        ascending_rank = value.rank("ordinal").cast(pl.Float64)
     shares = value / total
     valid = total > 0
     return [

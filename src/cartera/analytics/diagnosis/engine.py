@@ -12,28 +12,29 @@ import polars as pl
 from cartera.analytics.diagnosis._numbers import ratio, to_decimal
 from cartera.analytics.diagnosis.abc import DEFAULT_THRESHOLDS, Abc, abc_classes, abc_summary
 from cartera.analytics.diagnosis.attention import Attention, attention
-from cartera.analytics.diagnosis.breakdown import breakdown
-from cartera.analytics.diagnosis.clients import client_stage, period_for, usable_lines
+from cartera.analytics.diagnosis.breakdown import breakdowns
+from cartera.analytics.diagnosis.clients import decoded_lines, per_client
 from cartera.analytics.diagnosis.cohorts import DEFAULT_COHORTS, cohort_retention
 from cartera.analytics.diagnosis.concentration import ALERT_SHARE, Concentration, concentration
+from cartera.analytics.diagnosis.lines import EPOCH
 from cartera.analytics.diagnosis.margin import Margin, RiskProfitability, margin, risk_profitability
 from cartera.analytics.diagnosis.mix import (
     SOURCE_DIMENSIONS,
     NewProducts,
     ProductMix,
-    family_pairs_query,
+    family_pairs,
     finish_source,
-    flagged_lines,
     has_history_before,
+    launches_inferred,
     new_products,
-    new_products_query,
+    new_products_revenue,
     product_mix,
-    product_mix_query,
-    sources_queries,
+    product_mix_revenue,
+    sources,
 )
 from cartera.analytics.diagnosis.monthly import (
     MonthlyStatistics,
-    monthly_lines_query,
+    monthly_lines,
     monthly_statistics,
 )
 from cartera.analytics.diagnosis.retention import (
@@ -171,39 +172,29 @@ def diagnose(
     -------
     Diagnosis
     """
-    usable, as_of = usable_lines(sales, as_of)
-    stage = client_stage(
-        usable.collect(), period_for(as_of), groupings=groupings, dimensions=SOURCE_DIMENSIONS
+    lines, period, attributes = decoded_lines(
+        sales, as_of, groupings=groupings, dimensions=SOURCE_DIMENSIONS
     )
-    period = stage.period
-    lines = stage.lines.lazy()
-    flagged = flagged_lines(lines, period)
+    as_of = period.as_of
+    table = per_client(lines, period, attributes)
+    schema = lines.schema
     notes: list[str] = []
 
-    sources = sources_queries(flagged, values=stage.values)
-    queries: dict[str, pl.LazyFrame] = {
-        "table": stage.table,
-        "monthly": monthly_lines_query(stage.days),
-        **{f"source:{k}": q for k, q in sources.items()},
-    }
-    mix_query = product_mix_query(flagged, period, stage.values)
-    if mix_query is not None:
-        queries["mix"] = mix_query
-    schema = lines.collect_schema()
-    products = new_products_query(lines, period)
-    first_day = stage.lines.select(pl.col("date").min()).item()
-    if products is not None and products[1] and not has_history_before(first_day, period):
+    revenue_sources = sources(lines)
+    per_family = product_mix_revenue(lines)
+    pairs = (
+        family_pairs(lines) if per_family is not None and "families" not in table.columns else None
+    )
+    inferred = launches_inferred(lines)
+    first_day = EPOCH + dt.timedelta(days=int(lines.day.min()))
+    if inferred and not has_history_before(first_day, period):
         notes.append(
             "new products skipped: no launch dates and under a year of history before the window"
         )
-        products = None
-    if products is not None:
-        queries["new_products"] = products[0]
-    # One collect: Polars computes the purchase days once for the table and the months.
-    results = dict(zip(queries, pl.collect_all(list(queries.values())), strict=True))
-    table = results["table"]
-    if mix_query is not None and "families" not in table.columns:
-        results["pairs"] = family_pairs_query(lines, period).collect()  # type: ignore[union-attr]
+        inferred = None
+    per_product = new_products_revenue(lines, period) if inferred is not None else None
+    per_month = monthly_lines(lines)
+    del lines
 
     classified = abc_classes(table, abc_thresholds)
     scored = rfm_scores(classified, as_of)
@@ -239,29 +230,27 @@ def diagnose(
             to_decimal(figures["new_revenue_cents"]),
             ratio(figures["new_revenue_cents"], window_cents) if window_cents > 0 else None,
         ),
-        monthly=monthly_statistics(results["monthly"], scored, period),
+        monthly=monthly_statistics(per_month, scored, period),
         cohorts=cohort_retention(scored, period, cohort_months),
-        sources={k: finish_source(results[f"source:{k}"]) for k in sources},
-        breakdowns={g: breakdown(scored, g) for g in present},
+        sources={k: finish_source(v) for k, v in revenue_sources.items()},
+        breakdowns=breakdowns(scored, present),
         client_table=scored.select(ordered + rest),
         product_mix=(
             product_mix(
-                results["mix"],
+                per_family,
                 pairs=(
-                    results["pairs"].item()
-                    if "pairs" in results
+                    pairs
+                    if pairs is not None
                     else int(table.filter(pl.col("active"))["families"].sum())
                 ),
                 active=figures["active"],
             )
-            if "mix" in results
+            if per_family is not None
             else None
         ),
         new_products=(
-            new_products(
-                results["new_products"], inferred=products[1], window_revenue_cents=window_cents
-            )
-            if products is not None
+            new_products(per_product, inferred=inferred, window_revenue_cents=window_cents)
+            if per_product is not None and inferred is not None
             else None
         ),
         attention=attention(scored, activities, period) if activities is not None else None,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+import numpy as np
 import polars as pl
 
 from cartera.analytics.diagnosis._numbers import ratio, to_decimal
-from cartera.analytics.diagnosis.clients import Period
+from cartera.analytics.diagnosis.clients import Period, family_counts
+from cartera.analytics.diagnosis.grouped import counts, minima, sums
+from cartera.analytics.diagnosis.lines import PERIODS, PREVIOUS, WINDOW, Lines, day_number
 from cartera.analytics.diagnosis.window import add_months
 
 SOURCE_DIMENSIONS: Final[tuple[str, ...]] = (
@@ -67,49 +70,39 @@ class NewProducts:
     top: pl.DataFrame
 
 
-def flagged_lines(lines: pl.LazyFrame, period: Period) -> pl.LazyFrame:
-    """Return ``lines`` with ``_aw`` / ``_ap`` (amount in the window / previous window, else 0)."""
-    return lines.with_columns(
-        pl.when(period.window.contains(pl.col("date")))
-        .then(pl.col("amount_cents"))
-        .otherwise(0)
-        .alias("_aw"),
-        pl.when(period.previous.contains(pl.col("date")))
-        .then(pl.col("amount_cents"))
-        .otherwise(0)
-        .alias("_ap"),
-    )
+def revenue_by(lines: Lines, column: str, *, with_cost: bool = False) -> pl.DataFrame:
+    """Return window and previous-window revenue per value of a coded column.
 
-
-def _by(
-    flagged: pl.LazyFrame, column: str, *, with_cost: bool, values: pl.Series | None
-) -> pl.LazyFrame:
-    aggregations = [
-        pl.col("_aw").sum().alias("revenue_cents"),
-        pl.col("_ap").sum().alias("previous_revenue_cents"),
-    ]
-    if with_cost:
-        aggregations.append(pl.col("_cw").sum().alias("cost_cents"))
-    grouped = flagged.group_by(pl.col(column).alias("_key")).agg(aggregations)
-    # A coded column (ranks, see clients.client_stage) is decoded after grouping.
-    value = pl.lit(values).gather(pl.col("_key")) if values is not None else pl.col("_key")
-    return grouped.select(value.cast(pl.String).alias("value"), pl.exclude("_key"))
-
-
-def sources_queries(
-    flagged: pl.LazyFrame,
-    dimensions: Sequence[str] = SOURCE_DIMENSIONS,
-    values: Mapping[str, pl.Series] | None = None,
-) -> dict[str, pl.LazyFrame]:
-    """Return, per present dimension, the query of window and previous revenue per value.
-
-    ``values`` decodes the dimensions that are coded as ranks.
+    One row per value of the column and one for the lines without a value (``value``
+    null) when there are any: ``value``, ``revenue_cents``, ``previous_revenue_cents``
+    and, with ``with_cost``, ``cost_cents`` (window).
     """
-    schema = flagged.collect_schema()
-    codes = values or {}
-    return {
-        d: _by(flagged, d, with_cost=False, values=codes.get(d)) for d in dimensions if d in schema
-    }
+    ranked = lines.ranked[column]
+    size = ranked.null_code + 1
+    slot = ranked.codes * np.uint32(PERIODS) + lines.period.astype(np.uint32)
+    revenue = sums(slot, lines.amount, size * PERIODS).reshape(size, PERIODS)
+    # Rows in text order, then the lines without a value if there are any.
+    rows = np.argsort(ranked.rank_of)[size - ranked.values.len() :]
+    empty = bool((ranked.codes == ranked.null_code).any())
+    if empty:
+        rows = np.append(rows, ranked.null_code)
+    value = ranked.values
+    frame = pl.DataFrame(
+        {
+            "value": pl.concat([value, pl.Series([None], dtype=pl.String)]) if empty else value,
+            "revenue_cents": revenue[rows, WINDOW],
+            "previous_revenue_cents": revenue[rows, PREVIOUS],
+        }
+    )
+    if with_cost and lines.cost is not None:
+        cost = sums(slot, lines.cost, size * PERIODS).reshape(size, PERIODS)
+        frame = frame.with_columns(pl.Series("cost_cents", cost[rows, WINDOW]))
+    return frame
+
+
+def sources(lines: Lines, dimensions: Sequence[str] = SOURCE_DIMENSIONS) -> dict[str, pl.DataFrame]:
+    """Return, per present dimension, the window and previous revenue per value (S3.1)."""
+    return {d: revenue_by(lines, d) for d in dimensions if d in lines.ranked}
 
 
 def finish_source(frame: pl.DataFrame) -> pl.DataFrame:
@@ -123,38 +116,23 @@ def finish_source(frame: pl.DataFrame) -> pl.DataFrame:
     ).sort(["revenue_cents", "value"], descending=[True, False], nulls_last=True)
 
 
-def product_mix_query(
-    flagged: pl.LazyFrame, period: Period, values: Mapping[str, pl.Series] | None = None
-) -> pl.LazyFrame | None:
-    """Return the query of revenue (and cost) per family, or ``None`` without families."""
-    schema = flagged.collect_schema()
-    if "family" not in schema:
+def product_mix_revenue(lines: Lines) -> pl.DataFrame | None:
+    """Return revenue (and window cost) per family, or ``None`` without families."""
+    if "family" not in lines.ranked:
         return None
-    with_cost = "cost_cents" in schema
-    if with_cost:
-        flagged = flagged.with_columns(
-            pl.when(period.window.contains(pl.col("date")))
-            .then(pl.col("cost_cents"))
-            .otherwise(0)
-            .alias("_cw")
-        )
-    return _by(flagged, "family", with_cost=with_cost, values=(values or {}).get("family"))
+    return revenue_by(lines, "family", with_cost=True)
 
 
-def family_pairs_query(lines: pl.LazyFrame, period: Period) -> pl.LazyFrame | None:
-    """Return the query counting distinct (client, family) pairs in the window, or ``None``."""
-    if "family" not in lines.collect_schema():
-        return None
-    return lines.filter(
-        period.window.contains(pl.col("date")) & pl.col("family").is_not_null()
-    ).select(pl.struct("client", "family").n_unique().cast(pl.Int64).alias("pairs"))
+def family_pairs(lines: Lines) -> int:
+    """Return the distinct (client, family) pairs in the window (lines with a family)."""
+    return int(family_counts(lines).sum())
 
 
 def product_mix(per_family: pl.DataFrame, *, pairs: int | None, active: int) -> ProductMix:
-    """Return the product mix from :func:`product_mix_query`'s result.
+    """Return the product mix from :func:`product_mix_revenue`'s result.
 
-    ``pairs`` (from :func:`family_pairs_query`) over the ``active`` clients gives the
-    mean families per client.
+    ``pairs`` (distinct client-family pairs, see :func:`family_pairs`) over the
+    ``active`` clients gives the mean families per client.
     """
     families = finish_source(per_family).rename({"value": "family"})
     if "cost_cents" in families.columns:
@@ -168,38 +146,48 @@ def product_mix(per_family: pl.DataFrame, *, pairs: int | None, active: int) -> 
     return ProductMix(families, ratio(pairs, active))
 
 
-def new_products_query(lines: pl.LazyFrame, period: Period) -> tuple[pl.LazyFrame, bool] | None:
-    """Return the query of window revenue per new product, and whether launches are inferred.
-
-    ``None`` when the sales have no product, or neither launch dates nor a year of
-    history before the window to infer them from.
-    """
-    schema = lines.collect_schema()
-    if "product" not in schema:
+def launches_inferred(lines: Lines) -> bool | None:
+    """Return whether new products need their launch inferred; ``None`` without products."""
+    if "product" not in lines.schema:
         return None
+    return lines.launch is None
+
+
+def new_products_revenue(lines: Lines, period: Period) -> pl.DataFrame:
+    """Return the window revenue of each new product sold in the window.
+
+    A product is new when its launch (the earliest ``launch_date`` given, else its
+    first sale) falls in the 12 months up to ``as_of``. Columns ``product``,
+    ``launch_date``, ``revenue_cents``.
+    """
+    ranked = lines.ranked["product"]
+    size = ranked.null_code + 1
+    launch = lines.launch if lines.launch is not None else lines.day
+    # A product's launch is its earliest line's; the empty slot collects no product.
+    first = minima(ranked.codes, launch, size)
     since = add_months(period.as_of, -NEW_PRODUCT_MONTHS) + dt.timedelta(days=1)
-    in_window = period.window.contains(pl.col("date"))
-    if "launch_date" in schema:
-        launches = lines.group_by("product").agg(pl.col("launch_date").min())
-        inferred = False
-    else:
-        launches = lines.group_by("product").agg(pl.col("date").min().alias("launch_date"))
-        inferred = True
-    new = launches.filter(pl.col("launch_date").is_between(pl.lit(since), pl.lit(period.as_of)))
-    query = (
-        lines.filter(in_window)
-        .join(new, on="product", how="semi")
-        .group_by("product")
-        .agg(pl.col("amount_cents").sum().alias("revenue_cents"))
-        .join(new, on="product", how="left")
+    in_window = lines.period == WINDOW
+    code = ranked.codes[in_window]
+    sold = counts(code, size) > 0
+    revenue = sums(code, lines.amount[in_window], size)
+    new = sold & (first >= day_number(since)) & (first <= day_number(period.as_of))
+    new &= ranked.rank_of >= 0
+    chosen = np.flatnonzero(new)
+    chosen = chosen[np.argsort(ranked.rank_of[chosen])]
+    return pl.DataFrame(
+        {
+            # The values come back as text; the product keeps the sales' own dtype.
+            "product": ranked.values.gather(ranked.rank_of[chosen]).cast(lines.schema["product"]),
+            "launch_date": pl.Series(first[chosen].astype(np.int32)).cast(pl.Date),
+            "revenue_cents": revenue[chosen],
+        }
     )
-    return query, inferred
 
 
 def new_products(
     per_product: pl.DataFrame, *, inferred: bool, window_revenue_cents: int
 ) -> NewProducts:
-    """Return the new-product figures from :func:`new_products_query`'s result."""
+    """Return the new-product figures from :func:`new_products_revenue`'s result."""
     revenue = int(per_product["revenue_cents"].sum())
     top = per_product.sort(["revenue_cents", "product"], descending=[True, False]).head(20)
     return NewProducts(

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from cartera.analytics.diagnosis.clients import _POWERS, MASK_MONTHS, Period
+from cartera.analytics.diagnosis.clients import MASK_MONTHS, Period
+from cartera.analytics.diagnosis.cohorts import month_bits
+from cartera.analytics.diagnosis.grouped import counts, minima, sums
+from cartera.analytics.diagnosis.lines import Lines
 from cartera.analytics.diagnosis.window import add_months
 
 
@@ -51,37 +54,45 @@ class MonthlyStatistics:
     seasonality: pl.DataFrame
 
 
-def monthly_lines_query(lines: pl.LazyFrame) -> pl.LazyFrame:
-    """Return the query of revenue and lines per calendar month.
+def monthly_lines(lines: Lines) -> pl.DataFrame:
+    """Return revenue, lines and first sale day per calendar month with lines.
 
-    ``lines`` are sales lines, or purchase days with a ``lines`` count (cheaper: a
-    few million days instead of ten million lines).
+    Columns ``month`` (first day), ``revenue_cents``, ``lines``, ``_first_day``.
     """
-    schema = lines.collect_schema()
-    count = pl.col("lines").sum() if "lines" in schema else pl.len()
-    return lines.group_by(pl.col("date").dt.truncate("1mo").alias("month")).agg(
-        pl.col("amount_cents").sum().alias("revenue_cents"),
-        count.cast(pl.Int64).alias("lines"),
-        pl.col("date").min().alias("_first_day"),
+    low, high = int(lines.day.min()), int(lines.day.max())
+    # Each line's month is read from a table of the days spanned, built once.
+    calendar = np.arange(low, high + 1, dtype=np.int64).astype("datetime64[D]")
+    month_of_day = calendar.astype("datetime64[M]").astype(np.int64)
+    first_month = int(month_of_day[0])
+    month = month_of_day[lines.day - low] - first_month
+    size = int(month_of_day[-1]) - first_month + 1
+    count = counts(month, size)
+    used = np.flatnonzero(count)
+    starts = (np.arange(size, dtype=np.int64) + first_month).astype("datetime64[M]")
+    return pl.DataFrame(
+        {
+            "month": pl.Series(starts[used].astype("datetime64[D]")).cast(pl.Date),
+            "revenue_cents": sums(month, lines.amount, size)[used],
+            "lines": count[used],
+            "_first_day": pl.Series(
+                minima(month, lines.day, size)[used].astype("datetime64[D]")
+            ).cast(pl.Date),
+        }
     )
 
 
 def _active_per_month(clients: pl.DataFrame, period: Period) -> pl.DataFrame:
-    counts = clients.select(
-        [
-            ((pl.col("month_mask") // _POWERS[k]) % 2).sum().cast(pl.Int64).alias(str(k))
-            for k in range(MASK_MONTHS)
-        ]
-    ).row(0)
+    masks = clients.get_column("month_mask").to_numpy()
+    counts = month_bits(masks).sum(axis=0, dtype=np.int64)
     base = period.mask_base
     first = [dt.date((base + k) // 12, (base + k) % 12 + 1, 1) for k in range(MASK_MONTHS)]
-    return pl.DataFrame({"month": first, "active_clients": list(counts)})
+    return pl.DataFrame({"month": first, "active_clients": counts})
 
 
 def monthly_statistics(
     per_month: pl.DataFrame, clients: pl.DataFrame, period: Period
 ) -> MonthlyStatistics:
-    """Return the monthly statistics from :func:`monthly_lines_query`'s result and the clients."""
+    """Return the monthly statistics from :func:`monthly_lines`'s result and the clients."""
     as_of = period.as_of
     end = dt.date(as_of.year, as_of.month, 1)
     start = min(per_month["month"].min(), end) if per_month.height else end  # type: ignore[type-var]

@@ -93,6 +93,14 @@ def segment_of(r: pl.Expr, f: pl.Expr) -> pl.Expr:
     )
 
 
+_SEGMENT_OF_PAIR: Final = (
+    pl.DataFrame({"r": [r for r in range(1, 6) for _ in range(5)], "f": list(range(1, 6)) * 5})
+    .select(segment_of(pl.col("r"), pl.col("f")))
+    .to_series()
+)
+"""The segment of R score ``1 + i // 5`` and F score ``1 + i % 5``, for ``i`` in 0–24."""
+
+
 def rfm_scores(clients: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """Return the client table with RFM values, scores and segment (null outside the population).
 
@@ -124,9 +132,13 @@ def rfm_scores(clients: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         _score(pl.col("frequency"), scored).alias("f_score"),
         _score(pl.col("monetary_cents"), scored).alias("m_score"),
     )
+    # Scores are digits 1-5: "545" is 5·100 + 4·10 + 5 written out, and the segment of
+    # each of the 25 (R, F) pairs is looked up rather than decided client by client.
+    digits = pl.col("r_score").cast(pl.Int32) * 100 + pl.col("f_score") * 10 + pl.col("m_score")
+    pair = (pl.col("r_score").cast(pl.Int32) - 1) * 5 + pl.col("f_score") - 1
     return scores.with_columns(
-        pl.concat_str(["r_score", "f_score", "m_score"]).alias("rfm_score"),
-        segment_of(pl.col("r_score"), pl.col("f_score")).alias("rfm_segment"),
+        digits.cast(pl.String).alias("rfm_score"),
+        pl.lit(_SEGMENT_OF_PAIR).gather(pair).alias("rfm_segment"),
     )
 
 

@@ -1,0 +1,130 @@
+"""The usable sales lines as flat arrays: what every per-client and per-value figure reads.
+
+The lines are decoded once: the client becomes a dense code in client-id order, the
+date a day number, the period (window, previous window, before) a small integer, and
+every text attribute that figures are broken down by a rank in text order. The
+reductions of :mod:`~cartera.analytics.diagnosis.grouped` then read these arrays
+without going back to the frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from cartera.analytics.diagnosis.coding import Codes, Ranked, dense_codes, text_ranks
+from cartera.analytics.diagnosis.grouped import Int64s
+from cartera.analytics.diagnosis.window import Window
+
+EPOCH: Final = dt.date(1970, 1, 1)
+WINDOW: Final = 0
+PREVIOUS: Final = 1
+BEFORE: Final = 2
+PERIODS: Final = 3
+"""Periods a line can fall in: the window, the previous window, or before both."""
+
+
+def day_number(day: dt.date) -> int:
+    """Return ``day`` as days since 1970-01-01 (the physical value of a Polars ``Date``)."""
+    return (day - EPOCH).days
+
+
+def _money(column: pl.Series) -> Int64s:
+    # A line without an amount still counts as a line; its amount adds nothing.
+    if column.null_count():
+        column = column.fill_null(0)
+    return column.to_numpy().astype(np.int64, copy=False)
+
+
+NO_LAUNCH: Final = np.iinfo(np.int32).max
+"""Launch day of a line whose product has no launch date given."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """The lines of a diagnosis as arrays, one entry per line.
+
+    The frame itself is not kept: every column is read into these arrays once, and
+    the memory of the lines is theirs alone.
+
+    Attributes
+    ----------
+    schema
+        The columns the sales had (of those the diagnosis reads) and their dtypes.
+    clients
+        The client ids, ascending; a line's client is ``clients[client[i]]``.
+    client
+        Dense client code of each line.
+    day
+        Date of each line, as days since 1970-01-01.
+    period
+        :data:`WINDOW`, :data:`PREVIOUS` or :data:`BEFORE`.
+    amount, cost
+        Cents (``cost`` is ``None`` without costs); a missing amount is 0.
+    invoice
+        64-bit hash of each line's invoice number (``None`` without invoices).
+    launch
+        Launch day of each line's product (:data:`NO_LAUNCH` where not given; ``None``
+        without launch dates).
+    ranked
+        Coded text column → its codes and values (see :class:`~.coding.Ranked`).
+    """
+
+    schema: pl.Schema
+    clients: pl.Series
+    client: Codes
+    day: npt.NDArray[np.int32]
+    period: npt.NDArray[np.int8]
+    amount: Int64s
+    cost: Int64s | None
+    invoice: npt.NDArray[np.uint64] | None
+    launch: npt.NDArray[np.int32] | None
+    ranked: dict[str, Ranked]
+
+    @property
+    def size(self) -> int:
+        """Return the number of clients."""
+        return self.clients.len()
+
+
+def line_arrays(
+    columns: dict[str, pl.Series], window: Window, previous: Window, coded: Sequence[str]
+) -> Lines:
+    """Return the usable lines (no null client or date) as :class:`Lines`.
+
+    ``columns`` are the lines' columns by name; they are consumed (removed from the
+    mapping as they are read), so that each column's memory is freed once its array
+    exists. ``coded`` are the text columns to code (groupings, revenue-source
+    dimensions); ``product`` is coded too when present.
+    """
+    schema = pl.Schema({name: column.dtype for name, column in columns.items()})
+    clients = dense_codes(columns.pop("client"), sort=True, many=True)
+    day = columns.pop("date").to_physical().to_numpy()
+    period = (day < day_number(window.start)).astype(np.int8)
+    period += day < day_number(previous.start)
+    launch = None
+    if "launch_date" in columns:
+        launch = columns.pop("launch_date").to_physical().fill_null(NO_LAUNCH).to_numpy()
+    amount = _money(columns.pop("amount_cents"))
+    cost = _money(columns.pop("cost_cents")) if "cost_cents" in columns else None
+    # Invoices are only ever compared, so their hash stands in for the text.
+    invoice = columns.pop("invoice").hash().to_numpy() if "invoice" in columns else None
+    texts = [*coded, *(["product"] if "product" in columns and "product" not in coded else [])]
+    return Lines(
+        schema=schema,
+        clients=clients.keys.rename("client"),
+        client=clients.codes,
+        day=day,
+        period=period,
+        amount=amount,
+        cost=cost,
+        invoice=invoice,
+        launch=launch,
+        ranked={c: text_ranks(columns.pop(c)) for c in texts},
+    )
