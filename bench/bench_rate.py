@@ -18,6 +18,9 @@ Measured in the same run, on the same database (SQLite, the demo portfolio of
 
 The portfolio is generated and loaded once into ``bench/data/`` (the load time, first
 rating included, is recorded: the demo must load 100,000 clients in under 3 minutes).
+With ``DATABASE_URL`` pointing at a PostgreSQL server, the same runs on a database of its
+own there (``cartera_bench_rate_<clients>``, dropped and created on first use) and the
+result goes to ``rate_postgresql.json``.
 """
 
 from __future__ import annotations
@@ -37,23 +40,51 @@ AS_OF: Final = dt.date(2026, 11, 22)
 CARTERA: Final = Path(sys.executable).with_name("cartera")
 
 
+def _postgres_url(clients: int) -> str | None:
+    """Return the URL of the bench's own PostgreSQL database when DATABASE_URL is PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    server, _sep, _name = url.rpartition("/")
+    return f"{server}/cartera_bench_rate_{clients}"
+
+
+def _create_postgres_database(url: str) -> None:
+    import psycopg
+
+    server, _sep, name = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def _environment(directory: Path) -> dict[str, str]:
-    return {
+    env = {
         **os.environ,
         "CARTERA_DATA_DIR": str(directory),
         "DJANGO_SETTINGS_MODULE": "cartera.config.settings.base",
     }
+    url_file = directory / "database_url"
+    if url_file.exists():
+        env["DATABASE_URL"] = url_file.read_text().strip()
+    else:
+        env.pop("DATABASE_URL", None)
+    return env
 
 
 def ensure_database(clients: int) -> tuple[Path, dict[str, Any]]:
     """Return the directory of a SQLite database holding the demo of ``clients`` clients."""
-    directory = DATA / f"rate_demo_{clients}"
+    postgres = _postgres_url(clients)
+    directory = DATA / (f"rate_demo_pg_{clients}" if postgres else f"rate_demo_{clients}")
     marker = directory / "loaded.json"
     if marker.exists():
         return directory, json.loads(marker.read_text())
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("cartera.sqlite3*"):
         stale.unlink()
+    if postgres:
+        _create_postgres_database(postgres)
+        (directory / "database_url").write_text(postgres)
     env = _environment(directory)
     subprocess.run([str(CARTERA), "setup", "--skip-demo"], env=env, check=True,
                    capture_output=True)  # fmt: skip
@@ -182,13 +213,16 @@ def run(quick: bool) -> dict[str, Any]:
     command_seconds = time.perf_counter() - started
     library_file = Path(__file__).parent / "results" / "rating.json"
     library_result = json.loads(library_file.read_text()) if library_file.exists() else {}
+    suffix = "_postgresql" if (directory / "database_url").exists() else ""
     return write_result(
-        "rate" if not quick else "rate_quick",
+        ("rate" if not quick else "rate_quick") + suffix,
         {
             "task": "cartera rate: read accounts, invoices and ledger, match payments, fit "
             "profiles, rate, explain, replace ratings/fits/history in one transaction",
             "data": {
-                "database": "SQLite (file), demo portfolio",
+                "database": "PostgreSQL (connectorx reads, COPY writes)"
+                if (directory / "database_url").exists()
+                else "SQLite (file; read through Python's sqlite3), demo portfolio",
                 "clients": clients,
                 "clients_rated": measured["clients_rated"],
                 "invoices": measured["invoices"],
