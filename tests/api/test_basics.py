@@ -328,3 +328,16 @@ def test_ratings_list_only_the_clients_the_user_may_see(world):
     assert [r["code"] for r in mine] == ["ANA1"]
     assert sorted(r["code"] for r in everyone) == ["ANA1", "LUIS1"]
     assert 0 <= mine[0]["score"] <= 100
+
+
+def test_a_hand_over_moves_the_account_and_records_who_did_it(world):
+    response = api_for(world.manager).post(
+        f"/accounts/{world.mine.pk}/hand-over",
+        {"to_salesperson_id": world.luis.pk, "reason": "Reparto de zona"},
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["owner_id"] == world.luis.pk
+    period = world.mine.ownership.order_by("-id").first()
+    assert (period.salesperson, period.handed_over_by) == (world.luis, world.manager)
+    # The previous owner no longer sees it: 404, like any account not theirs.
+    assert api_for(world.ana.user).get(f"/accounts/{world.mine.pk}").status_code == 404

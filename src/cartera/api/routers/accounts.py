@@ -288,7 +288,9 @@ def account_hand(request: HttpRequest, account_id: Id, payload: HandOverIn) -> A
     account = _account(request, account_id)
     require_manager(request)
     to = resolve(request, Salesperson.objects.all(), payload.to_salesperson_id, "to_salesperson_id")
-    account_hand_over(accounts=[account], to=to, reason=payload.reason, on=payload.on)
+    account_hand_over(
+        accounts=[account], to=to, reason=payload.reason, on=payload.on, by=request.user
+    )
     return _account(request, account_id)
 
 
