@@ -39,10 +39,11 @@ from cartera.imports.models import ColumnMapping
 from cartera.imports.problems import Problems
 from cartera.imports.reading import Progress, Source, convert, open_source
 from cartera.imports.report import ImportReport
-from cartera.imports.writing import bulk_update
+from cartera.imports.writing import bulk_update, deferred_foreign_keys
 
 BIG_LOAD = 50_000
-"""New rows from which a table's secondary indexes are dropped and rebuilt after."""
+"""New rows from which a table's secondary indexes (and, on PostgreSQL, its foreign keys)
+are dropped and built again after the load."""
 _WRITE_PART = 100_000
 
 
@@ -180,7 +181,11 @@ def _write(plan: Plan, on_progress: Progress | None) -> None:
             for s in plan.steps
             if s.creates.height >= BIG_LOAD and s.creates.height >= s.first_id - 1
         ]
-        with deferred_indexes(*dict.fromkeys(big)) if big else nullcontext():
+        deferred = list(dict.fromkeys(big))
+        with (
+            deferred_foreign_keys(*deferred),
+            deferred_indexes(*deferred) if deferred else nullcontext(),
+        ):
             for step in plan.steps:
                 _insert(step, on_progress, done, total)
                 done[0] += bulk_update(step.model, step.updates)

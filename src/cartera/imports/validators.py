@@ -9,6 +9,9 @@ has none), and the results are joined back to the rows column-wise.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
@@ -30,6 +33,42 @@ def _message(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
+PARALLEL_FROM = 20_000
+"""Distinct values from which the checks run in one process per CPU (Linux)."""
+
+
+def _checked(
+    check: Callable[..., str | None], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, Any]]:
+    """Return (normalised value, error message) for each row of arguments."""
+    out: list[tuple[Any, Any]] = []
+    for values in rows:
+        try:
+            out.append((check(*values), None))
+        except (ValidationError, ValueError) as exc:
+            out.append((None, _message(exc)))
+    return out
+
+
+def _checked_everywhere(
+    check: Callable[..., str | None], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, Any]]:
+    """Run :func:`_checked` on ``rows``, split over one forked process per CPU when many.
+
+    The libraries are pure Python, so threads would not help; a forked worker starts
+    with Django set up, and only runs the check (no database, no Polars) before
+    ``os._exit``.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(rows) < PARALLEL_FROM or workers < 2 or sys.platform != "linux":
+        return _checked(check, rows)
+    size = -(-len(rows) // workers)
+    parts = [rows[i : i + size] for i in range(0, len(rows), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        done = pool.starmap(_checked, [(check, part) for part in parts])
+    return [pair for part in done for pair in part]
+
+
 def distinct_results(
     frame: pl.DataFrame, keys: list[str], check: Callable[..., str | None]
 ) -> pl.DataFrame:
@@ -37,20 +76,14 @@ def distinct_results(
 
     ``check`` gets the values of ``keys`` of one distinct row and returns the
     normalised value, or raises (its message becomes ``__error``). Rows whose first key
-    is null get nulls.
+    is null get nulls. ``check`` must be a module-level function (it may run in a
+    worker process).
     """
     distinct = frame.select(keys).unique().filter(pl.col(keys[0]).is_not_null())
-    results: list[str | None] = []
-    errors: list[str | None] = []
-    for values in distinct.iter_rows():
-        try:
-            results.append(check(*values))
-            errors.append(None)
-        except (ValidationError, ValueError) as exc:
-            results.append(None)
-            errors.append(_message(exc))
+    pairs = _checked_everywhere(check, distinct.rows())
     table = distinct.with_columns(
-        pl.Series(RESULT, results, dtype=pl.String), pl.Series(ERROR, errors, dtype=pl.String)
+        pl.Series(RESULT, [p[0] for p in pairs], dtype=pl.String),
+        pl.Series(ERROR, [p[1] for p in pairs], dtype=pl.String),
     )
     return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
@@ -105,9 +138,9 @@ def tax_id(value: str, country: str | None) -> str:
         if _stdnum(name).is_valid(value):
             return value
     names = {
-        "ES": "NIF, CIF or NIE",
+        "ES": _("NIF, CIF or NIE"),
         "PT": "NIF",
-        "BR": "CPF or CNPJ",
+        "BR": _("CPF or CNPJ"),
         "MX": "RFC",
         "CL": "RUT",
         "CO": "NIT",
