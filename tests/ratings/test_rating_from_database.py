@@ -242,3 +242,36 @@ def test_late_payment_from_receivables_takes_points_as_computed_by_hand():
         ("payment", 30.0, -50),
     ]
     assert explained.text == "B: revenue 100th percentile +100, pays 30 days late \u221250"
+
+
+def test_older_invoices_summed_up_give_the_same_features(db):
+    """A rating reads the invoices of its two windows one by one and only the first and
+    last purchase day before them: every client feature must come out the same."""
+    from cartera.analytics.rating import client_features
+    from cartera.ratings.inputs import invoice_totals_frame
+
+    owner = SalespersonFactory(name="Eva")
+    days = {
+        "OLD": [dt.date(2021, 5, 3), dt.date(2021, 8, 1), dt.date(2022, 1, 9), dt.date(2022, 2, 2)],
+        "LONG": [
+            dt.date(2020, 2, 1),
+            dt.date(2021, 1, 1),
+            dt.date(2023, 7, 7),
+            dt.date(2025, 3, 3),
+            AS_OF,
+        ],
+        "NEW": [dt.date(2026, 1, 2), dt.date(2026, 1, 2), dt.date(2026, 2, 5)],
+        "EDGE": [dt.date(2024, 6, 30), dt.date(2024, 7, 1), dt.date(2025, 6, 30)],
+    }
+    for code, dates in days.items():
+        account = AccountFactory(code=code, owner=owner)
+        for index, day in enumerate(dates):
+            SaleFactory(account=account, date=day, due_date=day, total=Decimal(100 + index),
+                        cost_total=Decimal(40))  # fmt: skip
+    since = AS_OF - dt.timedelta(days=730)
+    everything = invoice_totals_frame(until=AS_OF)
+    summed_up = invoice_totals_frame(until=AS_OF, since=since)
+    assert summed_up.height < everything.height
+    full = client_features(everything, as_of=AS_OF, last_seen=[])
+    reduced = client_features(summed_up, as_of=AS_OF, last_seen=[])
+    assert reduced.equals(full)

@@ -503,7 +503,7 @@ def _books(*, user: User | AnonymousUser, as_of: dt.date) -> pl.DataFrame:
     today = as_of
     start = today - dt.timedelta(days=365)
     previous = start - dt.timedelta(days=365)
-    totals = invoice_totals_frame(until=today).filter(pl.col("date") > previous)
+    totals = invoice_totals_frame(until=today, since=previous).filter(pl.col("date") > previous)
     owners = accounts_frame(user=user).select("client", "salesperson").drop_nulls()
     per_client = (
         totals.with_columns((pl.col("date") > start).alias("current"))

@@ -211,7 +211,8 @@ def rating_recalculate(
         payments = in_background(lambda: None)
     accounts = accounts_frame(user=SYSTEM)
     fits = profile_fits(accounts, active_profiles())
-    sales = invoice_totals_frame(until=day)
+    # Growth compares two windows; older invoices matter only for first/last purchase.
+    sales = invoice_totals_frame(until=day, since=day - dt.timedelta(days=2 * policy.window_days))
     computed = compute_ratings(
         accounts=accounts,
         fits=fits,
