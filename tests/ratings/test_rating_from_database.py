@@ -162,6 +162,9 @@ def test_a_salesperson_sees_only_the_ratings_of_their_clients(portfolio):
     assert level_counts(ana) == {"A": 1, "B": 1}
     assert {c.account.code for c in rating_changes(ana, AS_OF)} == {"C1", "C2"}
     assert level_counts(portfolio["manager"]) == {"A": 1, "B": 1, "C": 1, "D": 1}
+    assert account_rating(portfolio["C1"], user=ana).level == "A"
+    with pytest.raises(PermissionDenied):
+        account_rating(portfolio["C3"], user=ana)  # Luis's client
 
 
 def test_a_salesperson_may_not_rate_or_edit_the_policy(portfolio):

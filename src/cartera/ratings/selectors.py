@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -201,12 +202,19 @@ def _one_account(pk: int) -> pl.DataFrame:
     return accounts_frame(user=SYSTEM, account_id=pk)
 
 
-def account_rating(account: Account) -> AccountRating:
-    """Return the rating of ``account`` (already visible to the user) with its explanation.
+def account_rating(account: Account, *, user: User | AnonymousUser | None = None) -> AccountRating:
+    """Return the rating of ``account`` with its explanation, fit and recent history.
 
-    An account without a rating (a prospect, a lost client, or before the first run)
-    has ``level`` None but may still have a fit.
+    With ``user``, refuse (PermissionDenied) an account that user may not see; without,
+    the caller has already fetched the account through a scoped selector. An account
+    without a rating (a prospect, a lost client, or before the first run) has ``level``
+    None but may still have a fit.
     """
+    if user is not None:
+        from cartera.clients.models import Account as AccountModel
+
+        if not visible_to(AccountModel.objects.filter(pk=account.pk), user).exists():
+            raise PermissionDenied
     history = tuple(RatingChange.objects.filter(account=account).order_by("-date", "-id")[:10])
     stored = Rating.objects.filter(account=account).select_related("policy").first()
     fit = _fit_view(account)
