@@ -80,6 +80,28 @@ def test_sale_with_negative_quantity_is_refused_and_nothing_is_written():
     assert account.sales.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ({"unit_price": Decimal("-1.00")}, "price_negative"),
+        ({"discount_pct": Decimal("120")}, "discount_out_of_range"),
+        ({"discount_pct": Decimal("-5")}, "discount_out_of_range"),
+    ],
+)
+def test_a_line_with_a_negative_price_or_a_discount_out_of_range_is_refused(line, code):
+    account = AccountFactory()
+    product = ProductFactory()
+    with pytest.raises(ValidationError) as exc:
+        sale_record(
+            number="F1",
+            account=account,
+            date=dt.date(2026, 1, 10),
+            lines=[LineInput(product=product, quantity=Decimal(1), **line)],
+        )
+    assert exc.value.error_dict["lines"][0].code == code
+    assert account.sales.count() == 0
+
+
 def test_sale_for_a_missing_account_is_refused():
     product = ProductFactory()
     with pytest.raises(ValidationError) as exc:

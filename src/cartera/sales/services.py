@@ -51,6 +51,24 @@ def _resolve_account(account: Account | int) -> Account:
         ) from exc
 
 
+def _line_problem(index: int, line: LineInput, price: Decimal) -> ValidationError | None:
+    """Return what is wrong with a line (the rules of SaleLine's check constraints)."""
+    if Decimal(line.quantity) <= 0:
+        message = _("Line %(n)s: the quantity must be greater than zero (got %(q)s).")
+        return ValidationError(
+            message % {"n": index, "q": line.quantity}, code="quantity_not_positive"
+        )
+    if Decimal(price) < 0:
+        message = _("Line %(n)s: the price cannot be negative (got %(p)s).")
+        return ValidationError(message % {"n": index, "p": price}, code="price_negative")
+    if not 0 <= Decimal(line.discount_pct) <= 100:
+        message = _("Line %(n)s: the discount must be from 0 to 100 %% (got %(d)s).")
+        return ValidationError(
+            message % {"n": index, "d": line.discount_pct}, code="discount_out_of_range"
+        )
+    return None
+
+
 @transaction.atomic
 def sale_record(
     *,
@@ -91,14 +109,9 @@ def sale_record(
     errors: dict[str, list[ValidationError]] = {}
     for index, line in enumerate(lines, start=1):
         price = line.product.list_price if line.unit_price is None else line.unit_price
-        if Decimal(line.quantity) <= 0:
-            errors.setdefault("lines", []).append(
-                ValidationError(
-                    _("Line %(n)s: the quantity must be greater than zero (got %(q)s).")
-                    % {"n": index, "q": line.quantity},
-                    code="quantity_not_positive",
-                )
-            )
+        problem = _line_problem(index, line, price)
+        if problem is not None:
+            errors.setdefault("lines", []).append(problem)
             continue
         amount = line_amount(
             quantity=line.quantity, unit_price=price, discount_pct=line.discount_pct
@@ -114,6 +127,10 @@ def sale_record(
                 cost=sign * quantize(Decimal(line.quantity) * line.product.unit_cost),
             )
         )
+    for line in built:
+        # The rules the table's check constraints hold were checked above; validating
+        # them again would cost one query per constraint and line (Django 5).
+        line.full_clean(exclude=["sale"], validate_constraints=False)
     if errors:
         raise ValidationError(errors)
     sale.total = sum((line.amount for line in built), Decimal(0))
@@ -142,7 +159,6 @@ def sale_record(
         )
     for line in built:
         line.sale = sale
-        line.full_clean(exclude=["sale"])
     SaleLine.objects.bulk_create(built)
     data_changed(Topic.SALES)
     return sale
