@@ -31,11 +31,13 @@ from cartera.analytics.profile import (
     top_share,
 )
 from cartera.analytics.rating import AppliedCriterion
+from cartera.clients.models import Account
 from cartera.common.arrow import read_frame
-from cartera.common.scoping import visible_to
+from cartera.common.scoping import SYSTEM, sees_all, visible_to
 from cartera.ratings.compute import StoredProfile, conform_to_profile
 from cartera.ratings.definitions import DEFAULT_POLICY_NAME, FREQUENCY_DEFAULTS
 from cartera.ratings.inputs import (
+    ACCOUNT_SCHEMA,
     ATTRIBUTE_COLUMNS,
     accounts_frame,
     activities_frame,
@@ -55,7 +57,6 @@ from cartera.sales.selectors import owner_clause
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from cartera.clients.models import Account
     from cartera.users.models import User
 
 
@@ -188,18 +189,12 @@ def _fit_view(account: Account) -> FitView | None:
     if stored is None:
         return None
     profile = stored.profile.profile()
-    frame = conform_to_profile(_one_account(account.pk), profile)
+    frame = conform_to_profile(accounts_frame(user=SYSTEM, account_id=account.pk), profile)
     if frame.is_empty():
         return None
     scores = fit_scores(frame, profile, id_column="client")
     explained = explain_fit(scores, frame, str(account.pk))
     return FitView(profile.name, explained.fit, explained.items)
-
-
-def _one_account(pk: int) -> pl.DataFrame:
-    from cartera.common.scoping import SYSTEM
-
-    return accounts_frame(user=SYSTEM, account_id=pk)
 
 
 def account_rating(account: Account, *, user: User | AnonymousUser | None = None) -> AccountRating:
@@ -210,11 +205,8 @@ def account_rating(account: Account, *, user: User | AnonymousUser | None = None
     without a rating (a prospect, a lost client, or before the first run) has ``level``
     None but may still have a fit.
     """
-    if user is not None:
-        from cartera.clients.models import Account as AccountModel
-
-        if not visible_to(AccountModel.objects.filter(pk=account.pk), user).exists():
-            raise PermissionDenied
+    if user is not None and not visible_to(Account.objects.filter(pk=account.pk), user).exists():
+        raise PermissionDenied
     history = tuple(RatingChange.objects.filter(account=account).order_by("-date", "-id")[:10])
     stored = Rating.objects.filter(account=account).select_related("policy").first()
     fit = _fit_view(account)
@@ -401,18 +393,14 @@ def profile_accounts(*, user: User | AnonymousUser) -> pl.DataFrame:
 
 
 def learnable_attributes(accounts: pl.DataFrame) -> list[str]:
-    """Return the attributes a learned profile may use: firmographics and custom ones."""
+    """Return the attributes a learned profile may use: firmographics and custom ones.
+
+    Not the keys, the owner, the status, the pipeline dates or the value itself: what
+    sets the best clients apart must be something a prospect can be judged on.
+    """
+    not_custom = {*ACCOUNT_SCHEMA, "client", "is_client", "level_rank", "revenue", "is_best"}
     standard = [c for c in ATTRIBUTE_COLUMNS if c in accounts.columns]
-    known = set(accounts_frame_columns())
-    custom = [c for c in accounts.columns if c not in known]
-    return standard + custom
-
-
-def accounts_frame_columns() -> list[str]:
-    """Return the columns of :func:`accounts_frame` that are not custom attributes."""
-    from cartera.ratings.inputs import ACCOUNT_SCHEMA
-
-    return [*ACCOUNT_SCHEMA, "client", "is_client", "level_rank", "revenue", "is_best"]
+    return standard + [c for c in accounts.columns if c not in not_custom]
 
 
 Best = Literal["rating", "top_decile"]
@@ -479,7 +467,6 @@ def handover_suggestions(
     Empty when ``user`` may not hand clients over.
     """
     from cartera.analytics.rating import propose_assignment
-    from cartera.common.scoping import sees_all
     from cartera.team.models import Salesperson
 
     if not sees_all(user):
