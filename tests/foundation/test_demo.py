@@ -175,6 +175,11 @@ def test_demo_loads_into_the_database_and_logins_work(client):
         == 60
     )
     assert Sale.objects.count() == data.tables["sales"].height
+    from cartera.audit.models import AuditEvent
+
+    logged = dict(AuditEvent.objects.filter(action="demo load").values_list("detail", "count"))
+    assert logged["sales"] == data.tables["sales"].height
+    assert logged["accounts"] == data.tables["accounts"].height
     manager = next(lg for lg in loaded.logins if lg.role == "manager")
     seller = next(lg for lg in loaded.logins if lg.role == "salesperson")
     assert client.login(username=manager.username, password=loaded.password)
