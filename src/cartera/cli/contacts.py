@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -43,21 +44,27 @@ def due(
     from cartera.reporting.json_report import records
 
     if horizon < 0 or limit < 1:
-        raise fail("--horizon must be ≥ 0 and --limit ≥ 1")
+        raise fail(_("--horizon must be ≥ 0 and --limit ≥ 1"))
     day = parse_date(as_of, "--as-of") or timezone.localdate()
     name = find_salesperson(salesperson, "--salesperson").name if salesperson else None
     listing = contacts_due_for(acting_user(as_user), day, salesperson=name, horizon_days=horizon)
     if listing.is_empty():
-        console.print(f"Nobody is due for a contact on {day.isoformat()}.")
+        console.print(_("Nobody is due for a contact on {day}.").format(day=day.isoformat()))
     for person in listing["salesperson"].unique().sort().to_list():
         rows = listing.filter(pl.col("salesperson") == person)
-        table = Table(title=f"{person}: {rows.height:,} clients due on {day.isoformat()}")
-        for column in ("#", "client", "name", "level", "revenue", "last contact", "due", "why"):
-            table.add_column(column, justify="right" if column in ("#", "revenue") else "left")
+        table = Table(
+            title=_("{person}: {n:,} clients due on {day}").format(
+                person=person, n=rows.height, day=day.isoformat()
+            )
+        )
+        headers = ("#", _("client"), _("name"), _("level"), _("revenue"), _("last contact"),
+                   _("due"), _("why"))  # fmt: skip
+        for position, column in enumerate(headers):
+            table.add_column(column, justify="right" if position in (0, 4) else "left")
         for row in rows.head(limit).iter_rows(named=True):
             table.add_row(
                 str(row["rank"]), row["code"], row["name"], row["level"],
-                f"{row['revenue_cents'] / 100:,.0f}", str(row["last_contact"] or "never"),
+                f"{row['revenue_cents'] / 100:,.0f}", str(row["last_contact"] or _("never")),
                 f"{row['due_date']} ({row['status']}, {row['days_overdue']} d)", row["reason"],
             )  # fmt: skip
         console.print(table)
@@ -84,9 +91,11 @@ def attention(
     result = attention_by_salesperson(acting_user(as_user), day)
     payload: dict[str, Any] = {"as_of": day.isoformat(), "salespeople": {}}
     for person, seen in result.items():
-        table = Table(title=f"{person}: attention against value by level")
-        for column in ("level", "clients", "contacts", "contact share", "revenue share", "index"):
-            table.add_column(column, justify="left" if column == "level" else "right")
+        table = Table(title=_("{person}: attention against value by level").format(person=person))
+        headers = (_("level"), _("clients"), _("contacts"), _("contact share"),
+                   _("revenue share"), _("index"))  # fmt: skip
+        for position, column in enumerate(headers):
+            table.add_column(column, justify="left" if position == 0 else "right")
         for row in seen.by_class.sort("abc_class").iter_rows(named=True):
             index = row.get("attention_index")
             table.add_row(
@@ -96,8 +105,9 @@ def attention(
             )  # fmt: skip
         console.print(table)
         console.print(
-            f"  over-served C clients: {seen.over_served_c.height:,} · "
-            f"neglected A clients: {seen.under_served_a.height:,}"
+            _("  over-served C clients: {over:,} · neglected A clients: {neglected:,}").format(
+                over=seen.over_served_c.height, neglected=seen.under_served_a.height
+            )
         )
         payload["salespeople"][person] = {
             "by_level": records(seen.by_class),

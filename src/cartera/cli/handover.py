@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -33,7 +34,11 @@ def find_salesperson(text: str, option: str) -> Any:
     )
     if len(found) != 1:
         known = ", ".join(Salesperson.objects.filter(is_active=True).values_list("name", flat=True))
-        raise fail(f"{option}: no single salesperson {text!r}; active ones: {known}")
+        raise fail(
+            _("{option}: no single salesperson {text!r}; active ones: {known}").format(
+                option=option, text=text, known=known
+            )
+        )
     return found[0]
 
 
@@ -43,7 +48,9 @@ def parse_filters(values: list[str]) -> dict[str, str]:
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise fail(f"--filter expects name=value (city=Madrid), got {item!r}")
+            raise fail(
+                _("--filter expects name=value (city=Madrid), got {item!r}").format(item=item)
+            )
         filters[name.strip()] = value.strip()
     return filters
 
@@ -61,11 +68,17 @@ def _suggest(
     with console.status("Matching the best clients with the best salespeople…"):
         proposal = handover_suggestions(user, level=level or None, as_of=on)
     if proposal.is_empty():
-        raise fail("no proposal: there are no rated clients you may hand over")
+        raise fail(_("no proposal: there are no rated clients you may hand over"))
     moves = proposal.filter(pl.col("moved"))
-    table = Table(title=f"Proposal: {moves.height} of {proposal.height} clients change hands")
-    for column in ("client", "name", "revenue", "from", "to", "why"):
-        table.add_column(column, justify="right" if column == "revenue" else "left")
+    table = Table(
+        title=_("Proposal: {moved} of {total} clients change hands").format(
+            moved=moves.height, total=proposal.height
+        )
+    )
+    for position, column in enumerate(
+        (_("client"), _("name"), _("revenue"), _("from"), _("to"), _("why"))
+    ):
+        table.add_column(column, justify="right" if position == 2 else "left")
     for row in moves.head(50).iter_rows(named=True):
         table.add_row(
             row["code"], row["name"], f"{row['revenue_cents'] / 100:,.0f}",
@@ -75,17 +88,17 @@ def _suggest(
     if out:
         write_json({"level": level, "proposal": records(proposal)}, out)
     if not accept:
-        console.print("Nothing changed: add [bold]--accept --reason …[/] to apply it.")
+        console.print(_("Nothing changed: add [bold]--accept --reason …[/] to apply it."))
         return
     if not reason.strip():
-        raise fail("--accept needs --reason")
+        raise fail(_("--accept needs --reason"))
     ids = dict(Salesperson.objects.values_list("name", "pk"))
     pairs = [(row[0], ids[row[1]]) for row in moves.select("account_id", "proposed").iter_rows()]
     try:
         moved = handover_accept(moves=pairs, reason=reason, by=user, on=on)
     except (ValidationError, PermissionDenied) as error:
         raise refusal(error) from None
-    console.print(f"{moved:,} clients handed over.")
+    console.print(_("{n:,} clients handed over.").format(n=moved))
 
 
 def handover(
@@ -131,33 +144,39 @@ def handover(
         return
     receivers = [find_salesperson(name, "--to") for name in (to or [])]
     if not receivers:
-        raise fail("--to is needed: who takes the clients?")
+        raise fail(_("--to is needed: who takes the clients?"))
     if not reason.strip():
-        raise fail("--reason is needed: say why the clients change hands")
+        raise fail(_("--reason is needed: say why the clients change hands"))
     giver = find_salesperson(from_, "--from") if from_ else None
     payload: dict[str, Any] = {"reason": reason, "to": [r.name for r in receivers]}
     try:
         if leave:
             if giver is None:
-                raise fail("--leave needs --from: who leaves?")
+                raise fail(_("--leave needs --from: who leaves?"))
             if filter_ or account:
-                raise fail("--leave hands over the whole book; drop --filter and --account")
+                raise fail(_("--leave hands over the whole book; drop --filter and --account"))
             departure = salesperson_leave(
                 salesperson=giver, to=receivers, reason=reason, by=user, on=day
             )
             payload.update(left=giver.name, handed=departure.handed)
             for name, count in departure.handed.items():
-                console.print(f"{count:,} accounts of {giver.name} → {name}")
-            console.print(f"{giver.name} left on {departure.left_on}; their login is disabled.")
+                console.print(
+                    _("{n:,} accounts of {giver} → {to}").format(n=count, giver=giver.name, to=name)
+                )
+            console.print(
+                _("{name} left on {day}; their login is disabled.").format(
+                    name=giver.name, day=departure.left_on
+                )
+            )
         else:
             if len(receivers) > 1:
-                raise fail("several --to only with --leave; hand over a set to one person")
+                raise fail(_("several --to only with --leave; hand over a set to one person"))
             if account:
                 codes = [c.strip() for c in account]
                 found = Account.objects.filter(code__in=codes)
                 missing = sorted(set(codes) - set(found.values_list("code", flat=True)))
                 if missing:
-                    raise fail(f"--account: no account {', '.join(missing)}")
+                    raise fail(_("--account: no account {codes}").format(codes=", ".join(missing)))
                 if giver is not None:
                     found = found.filter(owner=giver)
                 moved = account_hand_over(
@@ -165,13 +184,15 @@ def handover(
                 )
             else:
                 if giver is None:
-                    raise fail("--from is needed (or --account CODE)")
+                    raise fail(_("--from is needed (or --account CODE)"))
                 moved = account_hand_over_filtered(
                     from_=giver, to=receivers[0], filters=parse_filters(filter_ or []),
                     reason=reason, by=user, on=day,
                 )  # fmt: skip
             payload["handed"] = moved
-            console.print(f"{moved:,} accounts handed over to {receivers[0].name}.")
+            console.print(
+                _("{n:,} accounts handed over to {name}.").format(n=moved, name=receivers[0].name)
+            )
     except (ValidationError, PermissionDenied) as error:
         raise refusal(error) from None
     if json_out:

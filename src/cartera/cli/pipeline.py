@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -28,9 +29,11 @@ def _money(cents: Any) -> str:
 
 def _funnel_table(title: str, funnel: pl.DataFrame, by: str | None) -> Table:
     table = Table(title=title)
-    columns = ([by] if by else []) + ["stage", "reached", "open", "lost here", "conversion"]
-    for column in columns:
-        table.add_column(column, justify="right" if column not in (by, "stage") else "left")
+    columns = ([by] if by else []) + [_("stage"), _("reached"), _("open"), _("lost here"),
+                                      _("conversion")]  # fmt: skip
+    text_columns = 2 if by else 1
+    for position, column in enumerate(columns):
+        table.add_column(column, justify="left" if position < text_columns else "right")
     for row in funnel.iter_rows(named=True):
         table.add_row(
             *([str(row[by])] if by else []), row["stage"], f"{row['reached']:,}",
@@ -44,9 +47,9 @@ def _conversion_by(funnel: pl.DataFrame, by: str) -> Table:
     won = funnel.filter(pl.col("stage") == "won").select(by, pl.col("reached").alias("won"))
     created = funnel.filter(pl.col("step") == 1).select(by, pl.col("reached").alias("created"))
     rows = created.join(won, on=by).sort("created", descending=True)
-    table = Table(title=f"Conversion by {by}")
-    for column in (by, "created", "won", "win rate"):
-        table.add_column(column, justify="left" if column == by else "right")
+    table = Table(title=_("Conversion by {by}").format(by=by))
+    for position, column in enumerate((by, _("created"), _("won"), _("win rate"))):
+        table.add_column(column, justify="left" if position == 0 else "right")
     for row in rows.iter_rows(named=True):
         rate = row["won"] / row["created"] if row["created"] else None
         table.add_row(str(row[by]), f"{row['created']:,}", f"{row['won']:,}", _share(rate))
@@ -55,8 +58,10 @@ def _conversion_by(funnel: pl.DataFrame, by: str) -> Table:
 
 def _cost_table(title: str, costs: pl.DataFrame, by: str) -> Table:
     table = Table(title=title)
-    for column in (by, "cost", "prospects", "won", "CAC", "1st-year revenue/client", "CAC ÷ rev."):
-        table.add_column(column, justify="left" if column == by else "right")
+    headers = (by, _("cost"), _("prospects"), _("won"), _("CAC"), _("1st-year revenue/client"),
+               _("CAC ÷ rev."))  # fmt: skip
+    for position, column in enumerate(headers):
+        table.add_column(column, justify="left" if position == 0 else "right")
     for row in costs.iter_rows(named=True):
         ratio = row.get("cac_to_first_year")
         table.add_row(
@@ -80,33 +85,37 @@ def pipeline(
     from cartera.reporting.json_report import records
 
     day = parse_date(as_of, "--as-of")
-    with console.status("Reading the pipeline…"):
+    with console.status(_("Reading the pipeline…")):
         summary = pipeline_summary(acting_user(as_user), as_of=day)
     console.print(
-        f"{summary.prospects:,} prospects: {summary.open:,} open, {summary.won:,} won, "
-        f"{summary.lost:,} disqualified"
+        _("{prospects:,} prospects: {open:,} open, {won:,} won, {lost:,} disqualified").format(
+            prospects=summary.prospects, open=summary.open, won=summary.won, lost=summary.lost
+        )
     )
     if summary.prospects == 0:
         return
-    console.print(_funnel_table("Funnel", summary.funnel, None))
+    console.print(_funnel_table(_("Funnel"), summary.funnel, None))
     console.print(_conversion_by(summary.funnel_by_source, "source"))
     console.print(_conversion_by(summary.funnel_by_campaign, "campaign"))
-    reasons = Table(title="Why prospects were discarded (S0.6)")
-    for column in ("reason", "prospects", "share"):
-        reasons.add_column(column, justify="left" if column == "reason" else "right")
+    reasons = Table(title=_("Why prospects were discarded (S0.6)"))
+    for position, column in enumerate((_("reason"), _("prospects"), _("share"))):
+        reasons.add_column(column, justify="left" if position == 0 else "right")
     for row in summary.lost_reasons.iter_rows(named=True):
         reasons.add_row(str(row["lost_reason"]), f"{row['prospects']:,}", _share(row["share"]))
     console.print(reasons)
     cycle = {k: (v or 0) for k, v in summary.cycle.row(0, named=True).items()}
     console.print(
-        f"Sales cycle: median {cycle['median_days']:.0f} days from creation to won "
-        f"({cycle['won']:,} won; quartiles {cycle['p25_days']:.0f}–{cycle['p75_days']:.0f})"
-        f" · median {cycle['median_days_to_discard']:.0f} days to discard"
+        _(
+            "Sales cycle: median {median_days:.0f} days from creation to won ({won:,} won; "
+            "quartiles {p25_days:.0f}–{p75_days:.0f}) · median {median_days_to_discard:.0f} "
+            "days to discard"
+        ).format(**cycle)
     )
     if summary.cost_by_campaign.height:
-        console.print(_cost_table("Acquisition cost by campaign (S1.4)", summary.cost_by_campaign,
-                                  "campaign"))  # fmt: skip
-        console.print(_cost_table("Acquisition cost by source", summary.cost_by_source, "source"))
+        by_campaign = _("Acquisition cost by campaign (S1.4)")
+        console.print(_cost_table(by_campaign, summary.cost_by_campaign, "campaign"))
+        by_source = _("Acquisition cost by source")
+        console.print(_cost_table(by_source, summary.cost_by_source, "source"))
     if json_out:
         payload: dict[str, Any] = {
             "as_of": summary.as_of.isoformat(),

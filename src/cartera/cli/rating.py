@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -37,7 +38,7 @@ def refusal(error: Exception) -> typer.Exit:
         else:
             text = " ".join(error.messages)
         return fail(text)
-    return fail(str(error) or "not allowed")
+    return fail(str(error) or _("not allowed"))
 
 
 def rate(
@@ -58,15 +59,19 @@ def rate(
     day = parse_date(as_of, "--as-of")
     user = acting_user(as_user)
     try:
-        with console.status("Rating every client…"):
+        with console.status(_("Rating every client…")):
             run = rating_recalculate(by=user, policy_name=policy or None, as_of=day)
     except (ValidationError, PermissionDenied) as error:
         raise refusal(error) from None
     counts = level_counts(user)
     total = sum(counts.values()) or 1
-    table = Table(title=f"{run.policy} at {run.as_of.isoformat()}: {run.clients:,} clients")
-    for column in ("level", "clients", "share"):
-        table.add_column(column, justify="left" if column == "level" else "right")
+    table = Table(
+        title=_("{policy} at {day}: {n:,} clients").format(
+            policy=run.policy, day=run.as_of.isoformat(), n=run.clients
+        )
+    )
+    for position, column in enumerate((_("level"), _("clients"), _("share"))):
+        table.add_column(column, justify="left" if position == 0 else "right")
     for level, clients in counts.items():
         table.add_row(level, f"{clients:,}", f"{clients / total:.1%}")
     console.print(table)
@@ -76,12 +81,11 @@ def rate(
         .values_list("account__code", "change", "old_level", "new_level", "old_score", "new_score")
     )
     kinds = Counter(change[1] for change in changes)
-    console.print(
-        "changes: "
-        + (", ".join(f"{kind} {count:,}" for kind, count in sorted(kinds.items())) or "none")
-        + (f" · criteria without data: {', '.join(run.dropped)}" if run.dropped else "")
-        + f" · {run.seconds:.1f} s"
-    )
+    moves = ", ".join(f"{kind} {count:,}" for kind, count in sorted(kinds.items()))
+    console.print(_("changes: {moves}").format(moves=moves or _("none")))
+    if run.dropped:
+        console.print(_("criteria without data: {keys}").format(keys=", ".join(run.dropped)))
+    console.print(_("{seconds:.1f} s").format(seconds=run.seconds))
     if json_out:
         payload: dict[str, Any] = {
             "run": run.pk,
@@ -126,30 +130,42 @@ def suggest(
     from cartera.ratings.services import fits_refresh, profile_save
     from cartera.reporting.json_report import records
 
-    kinds = {"rating": "rating", "top-decile": "top_decile", "top_decile": "top_decile"}
+    kinds: dict[str, Any] = {
+        "rating": "rating",
+        "top-decile": "top_decile",
+        "top_decile": "top_decile",
+    }
     if best not in kinds:
-        raise fail(f"--best expects rating or top-decile, got {best!r}")
+        raise fail(_("--best expects rating or top-decile, got {best!r}").format(best=best))
     user = acting_user(as_user)
-    with console.status("Comparing the best clients with the rest…"):
+    with console.status(_("Comparing the best clients with the rest…")):
         learned = profile_suggestions(
             user=user,
             best=kinds[best],
             min_support=min_support,
-            min_lift=min_lift,  # type: ignore[arg-type]
+            min_lift=min_lift,
         )
     frame = learned.frame()
     table = Table(
-        title=f"{learned.best:,} best of {learned.accounts:,} clients "
-        f"(base rate {learned.base_rate:.1%}); {learned.tested:,} conditions tested"
+        title=_(
+            "{best:,} best of {accounts:,} clients (base rate {rate:.1%}); "
+            "{tested:,} conditions tested"
+        ).format(
+            best=learned.best,
+            accounts=learned.accounts,
+            rate=learned.base_rate,
+            tested=learned.tested,
+        )
     )
-    for column in ("#", "condition", "lift", "coverage", "support", "matching", "q"):
-        table.add_column(column, justify="left" if column == "condition" else "right")
+    headers = ("#", _("condition"), _("lift"), _("coverage"), _("support"), _("matching"), "q")
+    for position, column in enumerate(headers):
+        table.add_column(column, justify="left" if position == 1 else "right")
     for row in frame.iter_rows(named=True):
         table.add_row(
             str(row["rank"]), row["description"], f"{row['lift']:.2f}", f"{row['coverage']:.0%}",
             str(row["support"]), str(row["matching"]), f"{row['q_value']:.1e}",
         )  # fmt: skip
-    console.print(table if frame.height else "No condition sets the best clients apart.")
+    console.print(table if frame.height else _("No condition sets the best clients apart."))
     if json_out:
         write_json(
             {"accounts": learned.accounts, "best": learned.best, "proposals": records(frame)},
@@ -160,11 +176,13 @@ def suggest(
     try:
         chosen = [int(x) - 1 for x in choose.split(",") if x.strip()] if choose else None
     except ValueError:
-        raise fail(f"--choose expects ranks such as 1,3, got {choose!r}") from None
+        raise fail(
+            _("--choose expects ranks such as 1,3, got {choose!r}").format(choose=choose)
+        ) from None
     if chosen is not None and any(not 0 <= i < len(learned.proposals) for i in chosen):
-        raise fail(f"--choose: ranks go from 1 to {len(learned.proposals)}")
+        raise fail(_("--choose: ranks go from 1 to {n}").format(n=len(learned.proposals)))
     if not learned.proposals:
-        raise fail("--save: there is no proposal to save")
+        raise fail(_("--save: there is no proposal to save"))
     profile = learned.to_profile(save, chosen=chosen, client_type=client_type)
     try:
         stored = profile_save(definition=profile.to_dict(), by=user)
@@ -172,8 +190,9 @@ def suggest(
     except (ValidationError, PermissionDenied) as error:
         raise refusal(error) from None
     console.print(
-        f"Saved profile [bold]{stored.name}[/] with {len(profile.conditions)} conditions; "
-        f"{fitted:,} accounts fitted."
+        _("Saved profile [bold]{name}[/] with {n} conditions; {fitted:,} accounts fitted.").format(
+            name=stored.name, n=len(profile.conditions), fitted=fitted
+        )
     )
 
 
@@ -187,22 +206,30 @@ def list_profiles(
     from cartera.ratings.selectors import active_profiles, profile_market
 
     if not 0 <= min_fit <= 100:
-        raise fail("--min-fit must be within 0–100")
+        raise fail(_("--min-fit must be within 0–100"))
     user = acting_user(as_user)
     stored = active_profiles()
     if not stored:
-        console.print("No profile stored yet: try [bold]cartera profile suggest --save NAME[/].")
+        console.print(_("No profile stored yet: try [bold]cartera profile suggest --save NAME[/]."))
         return
     for item in stored:
         market = profile_market(user=user, profile=item.profile, min_fit=min_fit)
         table = Table(
-            title=f"{market.profile}: {market.matching_clients:,} of {market.clients:,} clients, "
-            f"{market.matching_prospects:,} of {market.prospects:,} prospects fit ≥ {min_fit}"
-        )
-        for column in ("condition", "group", "clients", "prospects", "unknown"):
-            table.add_column(
-                column, justify="left" if column in ("condition", "group") else "right"
+            title=_(
+                "{profile}: {clients:,} of {all_clients:,} clients, "
+                "{prospects:,} of {all_prospects:,} prospects fit ≥ {fit}"
+            ).format(
+                profile=market.profile,
+                clients=market.matching_clients,
+                all_clients=market.clients,
+                prospects=market.matching_prospects,
+                all_prospects=market.prospects,
+                fit=min_fit,
             )
+        )
+        headers = (_("condition"), _("group"), _("clients"), _("prospects"), _("unknown"))
+        for position, column in enumerate(headers):
+            table.add_column(column, justify="left" if position < 2 else "right")
         for row in market.conditions.iter_rows(named=True):
             table.add_row(
                 row["description"], row["group"], f"{row['clients_meeting']:,}",
@@ -210,7 +237,7 @@ def list_profiles(
             )  # fmt: skip
         console.print(table)
         if market.competition_note:
-            console.print(f"competition: {market.competition_note}")
+            console.print(_("competition: {note}").format(note=market.competition_note))
 
 
 def register(app: typer.Typer) -> None:
