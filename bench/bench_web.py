@@ -55,6 +55,11 @@ def run(quick: bool) -> dict[str, Any]:
         "CARTERA_ALLOWED_HOSTS": "testserver",
         "DJANGO_SETTINGS_MODULE": "cartera.config.settings.base",
     }
+    # BENCH_WEB_DATABASE_URL=postgres://… measures on PostgreSQL (a database of its own:
+    # it is filled once and kept); without it, a SQLite file in bench/data.
+    postgres = os.environ.get("BENCH_WEB_DATABASE_URL", "")
+    if postgres:
+        env["DATABASE_URL"] = postgres
     code = (
         "import os, json, sys\n"
         f"os.environ.update({env!r})\n"
@@ -63,7 +68,7 @@ def run(quick: bool) -> dict[str, Any]:
         f"print(json.dumps(measure({clients}, {lines})))\n"
     )
     outcome = run_isolated(code, timeout=6 * 3600)
-    name = "web_quick" if quick else "web"
+    name = ("web_quick" if quick else "web") + ("_postgres" if postgres else "")
     write_result(name, outcome)
     return outcome
 
@@ -113,7 +118,12 @@ def _build(clients: int, lines: int) -> dict[str, Any]:
     from bench.generate_portfolio import ensure_portfolio
     from cartera.catalog.models import Product
     from cartera.clients.models import Account
-    from cartera.common.bulk import bulk_insert, bulk_load_session, deferred_indexes
+    from cartera.common.bulk import (
+        bulk_insert,
+        bulk_load_session,
+        deferred_indexes,
+        reset_sequences,
+    )
     from cartera.sales.models import Sale, SaleLine
     from cartera.team.models import Salesperson
     from cartera.users.models import Role
@@ -229,6 +239,7 @@ def _build(clients: int, lines: int) -> dict[str, Any]:
         with deferred_indexes(*(model for model, _frame in tables)):
             for model, frame in tables:
                 bulk_insert(model, _complete(model, frame, now))
+        reset_sequences(*(model for model, _frame in tables))
         manager = user_create(username="bench-manager", password="bench", role=Role.MANAGER)
         seller = user_create(username="bench-seller", password="bench", role=Role.SALESPERSON)
         Salesperson.objects.filter(pk=1).update(user=seller)
@@ -271,8 +282,8 @@ def _timed_get(client: Any, url: str, repeat: int) -> tuple[dict[str, float], An
 
 
 def _data_access(user: Any, query: str, repeat: int) -> dict[str, Any]:
-    """Time one page of the filtered list, ours (capped count + keyset) against the peer's
-    (Paginator: COUNT(*) + OFFSET), first page and page 21."""
+    """Time one page of the filtered list, ours (``list_page``: capped count + keyset page)
+    against the peer's (Paginator: COUNT(*) + OFFSET), first page and page 21."""
     import time
 
     from django.core.paginator import Paginator
@@ -287,14 +298,13 @@ def _data_access(user: Any, query: str, repeat: int) -> dict[str, Any]:
     columns = listing.listed_with_columns(accounts)
 
     def ours(pages: int) -> int:
-        listing.count_capped(accounts)
-        page, after = None, None
+        found, after = None, None
         for _ in range(pages):
-            page = listing.keyset_page(columns, sort=sort, descending=descending, after=after)
-            after = page.next_cursor
+            found = listing.list_page(accounts, sort=sort, descending=descending, after=after)
+            after = found.page.next_cursor
             if after is None:
                 break
-        return len(page.rows) if page else 0
+        return len(found.page.rows) if found else 0
 
     def peer(number: int) -> int:
         paginator = Paginator(listing.ordered(columns, sort, descending), listing.PAGE_SIZE)

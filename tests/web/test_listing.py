@@ -100,11 +100,13 @@ def test_sort_parsing_falls_back_to_the_name():
     assert parse_sort(None) == (SORTS["name"], False)
 
 
-def _walk(queryset, sort_key, descending, size):
+def _walk(queryset, sort_key, descending, size, walk):
     sort = SORTS[sort_key]
     pages, after = [], None
     while True:
-        page = keyset_page(queryset, sort=sort, descending=descending, after=after, size=size)
+        page = keyset_page(
+            queryset, sort=sort, descending=descending, after=after, size=size, walk=walk
+        )
         pages.append(page)
         if page.next_cursor is None:
             return pages
@@ -126,9 +128,10 @@ purchases = st.one_of(st.none(), st.sampled_from([dt.date(2026, 1, 1), dt.date(2
     sort_key=st.sampled_from(sorted(SORTS)),
     descending=st.booleans(),
     size=st.integers(min_value=1, max_value=5),
+    walk=st.booleans(),
 )
 def test_keyset_pages_walked_forward_and_back_give_the_ordered_list(
-    db, rows, sort_key, descending, size
+    db, rows, sort_key, descending, size, walk
 ):
     owner = SalespersonFactory()
     created = []
@@ -146,7 +149,7 @@ def test_keyset_pages_walked_forward_and_back_give_the_ordered_list(
     try:
         queryset = listed_with_columns(Account.objects.filter(owner=owner))
         expected = list(ordered(queryset, SORTS[sort_key], descending).values_list("pk", flat=True))
-        pages = _walk(queryset, sort_key, descending, size)
+        pages = _walk(queryset, sort_key, descending, size, walk)
         forward = [a.pk for p in pages for a in p.rows]
         assert forward == expected
         assert all(len(p.rows) == size for p in pages[:-1])
@@ -154,7 +157,12 @@ def test_keyset_pages_walked_forward_and_back_give_the_ordered_list(
         back, before = [], pages[-1].previous_cursor
         while before is not None:
             page = keyset_page(
-                queryset, sort=SORTS[sort_key], descending=descending, before=before, size=size
+                queryset,
+                sort=SORTS[sort_key],
+                descending=descending,
+                before=before,
+                size=size,
+                walk=walk,
             )
             back = [a.pk for a in page.rows] + back
             before = page.previous_cursor
@@ -171,3 +179,23 @@ def test_a_tampered_cursor_restarts_the_list(book):
     page = keyset_page(queryset, sort=SORTS["name"], descending=False, after="%%garbage", size=2)
     assert [a.code for a in page.rows] == [a.code for a in first.rows]
     assert page.previous_cursor is None
+
+
+def test_a_long_list_is_walked_through_the_sort_index_with_the_same_rows(
+    book, monkeypatch, django_assert_max_num_queries
+):
+    from cartera.clients import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)  # three Sevilla/Cádiz… matches: "long"
+    monkeypatch.setattr(listing, "_FIRST_CHUNK", 1)  # sparse chunks: the walk must grow
+    form = AccountFilterForm(QueryDict("kind=clients"), user=book.manager)
+    accounts = accounts_listed(user=book.manager, form=form)
+    found = listing.list_page(accounts, sort=SORTS["code"], descending=False, size=2)
+    assert (found.count, found.more) == (2, True)
+    assert [a.code for a in found.page.rows] == ["O-TRES", "Z-DOS"]
+    with django_assert_max_num_queries(12):
+        rest = listing.list_page(
+            accounts, sort=SORTS["code"], descending=False, after=found.page.next_cursor, size=2
+        )
+    assert [a.code for a in rest.page.rows] == ["Z-UNO"]
+    assert rest.page.next_cursor is None

@@ -52,14 +52,14 @@ def account_list(request: HttpRequest) -> HttpResponse:
     form = AccountFilterForm(_filters_only(request.GET) or None, user=user)
     sort, descending = listing.parse_sort(request.GET.get("sort"))
     accounts = listing.accounts_listed(user=user, form=form)
-    page = listing.keyset_page(
-        listing.listed_with_columns(accounts),
+    found = listing.list_page(
+        accounts,
         sort=sort,
         descending=descending,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
-    count, more = listing.count_capped(accounts)
+    page, count, more = found.page, found.count, found.more
     folded = form.groups.get("more", []) + form.groups.get("analytics", [])
     query = _filters_only(request.GET)
     context = {
