@@ -49,8 +49,10 @@ def attention(
         .agg(pl.len().cast(pl.Int64).alias("contacts"))
         .collect()
     )
-    clients = classified.filter(pl.col("active")).select(
-        "client", "abc_class", "window_revenue_cents"
+    clients = (
+        classified.select("client", "abc_class", "window_revenue_cents", "active")
+        .filter(pl.col("active"))
+        .drop("active")
     )
     if contacts["client"].dtype != clients["client"].dtype:
         contacts = contacts.with_columns(pl.col("client").cast(clients["client"].dtype))

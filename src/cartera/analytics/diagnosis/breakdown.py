@@ -8,6 +8,7 @@ the groups add up to the portfolio.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import polars as pl
 
@@ -25,91 +26,109 @@ def _in_revenue_order(scored: pl.DataFrame) -> bool:
     return bool(active.head(n).all()) and head.null_count() == 0 and head.is_sorted()
 
 
-def _contributions(scored: pl.DataFrame, groupings: Sequence[str]) -> pl.DataFrame:
-    """Return what each client adds to its groups' figures, as plain numbers to sum.
+# A client's kind packs what it counts as in its group: one bit per flag, then its
+# ABC class (0 none, 1 A, 2 B, 3 C) and its RFM group (1 champions, 2 at risk).
+_FLAGS: Final = ("active", "new", "lost", "previously_active", "repeat")
+_ABC_SHIFT: Final = 1 << len(_FLAGS)
+_RFM_SHIFT: Final = _ABC_SHIFT * 4
+_AT_RISK: Final = ("at_risk", "cant_lose")
 
-    Deciding each flag once per client leaves only sums to the group-bys (a filter or
-    comparison inside an aggregation is redone per grouping, group by group).
-    """
-    active, previously, new, lost = (
-        pl.col("active"),
-        pl.col("previously_active"),
-        pl.col("new"),
-        pl.col("lost"),
+
+def _kind() -> pl.Expr:
+    """Return each client's kind (see the bits above) as one small integer."""
+    repeat = pl.col("active") & (pl.col("purchase_days") >= 2)
+    flags = [pl.col(f) if f != "repeat" else repeat for f in _FLAGS]
+    abc = pl.col("abc_class").replace_strict(
+        {"A": 1, "B": 2, "C": 3}, default=0, return_dtype=pl.Int32
     )
-    revenue, previous = pl.col("window_revenue_cents"), pl.col("previous_revenue_cents")
+    segment = pl.col("rfm_segment")
+    rfm = pl.when(segment == "champions").then(1).when(segment.is_in(_AT_RISK)).then(2)
+    return (
+        pl.sum_horizontal(flag.cast(pl.Int32) * (1 << i) for i, flag in enumerate(flags))
+        + abc * _ABC_SHIFT
+        + rfm.otherwise(0) * _RFM_SHIFT
+    ).alias("_kind")
 
-    def count(flag: pl.Expr) -> pl.Expr:
-        return flag.cast(pl.Int64)
 
-    def when_active(value: pl.Expr) -> pl.Expr:
-        return pl.when(active).then(value).otherwise(0)
+def _bit(name: str) -> pl.Expr:
+    return (pl.col("_kind") // (1 << _FLAGS.index(name))) % 2
 
-    parts = [
-        count(active).alias("active"),
-        count(active & new).alias("new"),
-        count(lost).alias("lost"),
-        count(previously).alias("previous_active"),
-        count(active & previously).alias("retained"),
-        count(active & ~previously & ~new).alias("reactivated"),
-        revenue.alias("revenue_cents"),
-        previous.alias("previous_revenue_cents"),
-        pl.when(lost).then(previous).otherwise(0).alias("lost_revenue_cents"),
-        pl.when(active & new).then(revenue).otherwise(0).alias("new_revenue_cents"),
-        count(active & (pl.col("purchase_days") >= 2)).alias("repeat_clients"),
-        when_active(pl.col("tickets")).cast(pl.Int64).alias("tickets"),
-        when_active(pl.col("purchase_days")).cast(pl.Int64).alias("purchase_days"),
-        *[count(pl.col("abc_class") == c).alias(f"{c.lower()}_clients") for c in "ABC"],
-        count(pl.col("rfm_segment") == "champions").alias("champions"),
-        count(pl.col("rfm_segment").is_in(["at_risk", "cant_lose"])).alias("at_risk"),
-        pl.when(active).then(revenue).alias("_active_revenue"),
+
+def _figures(with_margin: bool) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """Return the movement figures and the class counts of a group from its per-kind rows."""
+    n = pl.col("_clients")
+    active, new, lost, previously, repeat = (_bit(f) for f in _FLAGS)
+    abc = (pl.col("_kind") // _ABC_SHIFT) % 4
+    rfm = pl.col("_kind") // _RFM_SHIFT
+    figures = [
+        n.sum().alias("clients"),
+        (n * active).sum().alias("active"),
+        (n * active * new).sum().alias("new"),
+        (n * lost).sum().alias("lost"),
+        (n * previously).sum().alias("previous_active"),
+        (n * active * previously).sum().alias("retained"),
+        (n * active * (1 - previously) * (1 - new)).sum().alias("reactivated"),
+        pl.col("window_revenue_cents").sum().alias("revenue_cents"),
+        pl.col("previous_revenue_cents").sum(),
+        (pl.col("previous_revenue_cents") * lost).sum().alias("lost_revenue_cents"),
+        (pl.col("window_revenue_cents") * active * new).sum().alias("new_revenue_cents"),
+        (n * repeat).sum().alias("repeat_clients"),
+        (pl.col("tickets") * active).sum().alias("tickets"),
+        (pl.col("purchase_days") * active).sum().alias("purchase_days"),
+        *[(n * (abc == i + 1)).sum().alias(f"{c.lower()}_clients") for i, c in enumerate("ABC")],
     ]
-    if "margin_cents" in scored.columns:
-        parts.append(when_active(pl.col("margin_cents")).alias("margin_cents"))
-    return scored.select(*dict.fromkeys(groupings), *parts)
+    counts = [
+        (n * (rfm == 1)).sum().alias("champions"),
+        (n * (rfm == 2)).sum().alias("at_risk"),
+    ]
+    margin = [(pl.col("margin_cents") * active).sum()] if with_margin else []
+    return [f.cast(pl.Int64) for f in figures], [f.cast(pl.Int64) for f in counts + margin]
 
 
 def breakdowns(scored: pl.DataFrame, groupings: Sequence[str]) -> dict[str, pl.DataFrame]:
-    """Return :func:`breakdown` for each of ``groupings``, computed together."""
-    parts = _contributions(scored, groupings)
-    with_margin = "margin_cents" in parts.columns
-    summed = [c for c in parts.columns if c not in groupings and not c.startswith("_")]
-    first = ["active", "new", "lost", "previous_active", "retained", "reactivated"]
-    aggregations = [
-        pl.len().cast(pl.Int64).alias("clients"),
-        *[pl.col(c).sum() for c in first],
-        *[pl.col(c).sum() for c in summed if c not in first and c != "margin_cents"],
-        *concentration_of(
-            pl.col("_active_revenue").drop_nulls(), descending=_in_revenue_order(scored)
-        ),
-    ]
-    if with_margin:
-        aggregations.append(pl.col("margin_cents").sum())
-    order = [
-        "clients",
-        *first,
-        "revenue_cents",
+    """Return :func:`breakdown` for each of ``groupings``, computed together.
+
+    Clients are first counted and summed per (group, kind), a kind being the flags
+    and classes a client counts under (a few dozen per group); the figures are then
+    sums over those few rows. Concentration takes the active clients in revenue order.
+    """
+    with_margin = "margin_cents" in scored.columns
+    summed = [
+        "window_revenue_cents",
         "previous_revenue_cents",
-        "lost_revenue_cents",
-        "new_revenue_cents",
-        "repeat_clients",
         "tickets",
         "purchase_days",
-        "a_clients",
-        "b_clients",
-        "c_clients",
-        "top1_share",
-        "top5_share",
-        "top10_share",
-        "hhi",
-        "gini",
-        "champions",
-        "at_risk",
         *(["margin_cents"] if with_margin else []),
     ]
+    clients = scored.lazy().select(*dict.fromkeys(groupings), _kind(), *summed, "active")
+    descending = _in_revenue_order(scored)
+    moves, counts = _figures(with_margin)
     total = scored["window_revenue_cents"].sum()
-    lazy = parts.lazy()
-    queries = [lazy.group_by(by).agg(aggregations).select(by, *order) for by in groupings]
+    queries = []
+    for by in groupings:
+        per_kind = clients.group_by(by, "_kind").agg(
+            pl.len().cast(pl.Int64).alias("_clients"), *[pl.col(c).sum() for c in summed]
+        )
+        spread = (
+            clients.filter(pl.col("active"))
+            .group_by(by)
+            .agg(concentration_of(pl.col("window_revenue_cents"), descending=descending))
+        )
+        queries.append(
+            per_kind.group_by(by)
+            .agg(*moves, *counts)
+            .join(spread, on=by, how="left", nulls_equal=True)
+            .select(
+                by,
+                *[e.meta.output_name() for e in moves],
+                "top1_share",
+                "top5_share",
+                "top10_share",
+                "hhi",
+                "gini",
+                *[e.meta.output_name() for e in counts],
+            )
+        )
     tables = dict(zip(groupings, pl.collect_all(queries), strict=True))
     for by, table in tables.items():
         # One chunk, so that dividing by the total rounds the same way whatever the

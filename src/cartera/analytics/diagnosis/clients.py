@@ -14,9 +14,9 @@ the same whatever the row order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,7 @@ from cartera.analytics.diagnosis.lines import (
     day_number,
     line_arrays,
 )
+from cartera.analytics.diagnosis.parallel import run_all
 from cartera.analytics.diagnosis.window import (
     Window,
     month_index,
@@ -138,11 +139,11 @@ LINE_COLUMNS: Final[tuple[str, ...]] = (
     "amount_cents",
     "cost_cents",
     "invoice",
-    "product",
     "family",
-    "launch_date",
 )
-"""Columns of the sales the diagnosis reads, besides the groupings, labels and sources."""
+"""Columns of the sales the client table reads, besides the groupings and labels."""
+PRODUCT_COLUMNS: Final[tuple[str, ...]] = ("product", "launch_date")
+"""Columns read for the new products."""
 
 
 def usable_lines(
@@ -229,14 +230,17 @@ def decoded_lines(
     groupings: Sequence[str] = GROUPINGS,
     labels: Sequence[str] = LABELS,
     dimensions: Sequence[str] = (),
+    products: bool = False,
 ) -> tuple[Lines, Period, list[str]]:
     """Return the usable lines as arrays, the period, and the groupings and labels present.
 
-    The sales are read once, only for the columns the diagnosis uses (a lazy
-    ``pl.scan_parquet`` reads nothing else), and each column is released as soon as
-    it is decoded.
+    The sales are read once, only for the columns used: those of the client table,
+    the ``dimensions`` of the revenue sources and, with ``products``, the product and
+    its launch date (a lazy ``pl.scan_parquet`` reads nothing else). Each column is
+    released as soon as it is decoded.
     """
-    frame, as_of = usable_lines(sales, as_of, (*LINE_COLUMNS, *groupings, *labels, *dimensions))
+    wanted = (*LINE_COLUMNS, *groupings, *labels, *dimensions)
+    frame, as_of = usable_lines(sales, as_of, (*wanted, *(PRODUCT_COLUMNS if products else ())))
     period = period_for(as_of)
     present, coded = coded_columns(frame.columns, groupings, labels, dimensions)
     columns = {c: frame.get_column(c) for c in frame.columns}
@@ -419,10 +423,28 @@ def per_client(lines: Lines, period: Period, present: Sequence[str]) -> pl.DataF
     come in ascending client id.
     """
     size = lines.size
-    slot = lines.client * np.int32(PERIODS) + lines.period
-    per_period = counts(slot, size * PERIODS).reshape(size, PERIODS)
-    revenue = sums(slot, lines.amount, size * PERIODS).reshape(size, PERIODS)
-    days = _purchase_days(lines, period)
+
+    def by_period() -> tuple[Int64s, Int64s, Int64s | None]:
+        slot = lines.client * np.int32(PERIODS) + lines.period
+        per_period = counts(slot, size * PERIODS).reshape(size, PERIODS)
+        revenue = sums(slot, lines.amount, size * PERIODS).reshape(size, PERIODS)
+        cost = None if lines.cost is None else sums(slot, lines.cost, size * PERIODS)
+        return per_period, revenue, cost
+
+    def days_and_values() -> tuple[_Days, dict[str, pl.Series]]:
+        days = _purchase_days(lines, period)
+        return days, _latest_values(lines, present, days.last)
+
+    # Longest first: the sort of the purchase days, the distinct tickets.
+    tasks: dict[str, Callable[[], Any]] = {"days": days_and_values}
+    if lines.invoice is not None:
+        tasks["tickets"] = lambda: _tickets(lines, period)
+    tasks["periods"] = by_period
+    families = "family" in lines.ranked and lines.ranked["family"].values.len() <= MASK_MONTHS
+    if families:
+        tasks["families"] = lambda: family_counts(lines)
+    done = run_all(tasks)
+    (days, values), (per_period, revenue, cost) = done["days"], done["periods"]
     columns: dict[str, pl.Series | npt.NDArray[np.generic]] = {
         "client": lines.clients,
         "window_revenue_cents": revenue[:, WINDOW],
@@ -435,16 +457,15 @@ def per_client(lines: Lines, period: Period, present: Sequence[str]) -> pl.DataF
         "previous_lines": per_period[:, PREVIOUS],
         "month_mask": days.month_mask,
     }
-    if lines.invoice is not None:
-        columns["tickets"] = _tickets(lines, period)
-    if lines.cost is not None:
-        columns["window_cost_cents"] = sums(slot, lines.cost, size * PERIODS)[WINDOW::PERIODS]
-    del slot
+    if "tickets" in done:
+        columns["tickets"] = done["tickets"]
+    if cost is not None:
+        columns["window_cost_cents"] = cost[WINDOW::PERIODS]
     # Up to 64 families, a client's families once travelled as bits of one integer;
     # the column keeps that limit.
-    if "family" in lines.ranked and lines.ranked["family"].values.len() <= MASK_MONTHS:
-        columns["families"] = _families(family_counts(lines), per_period)
-    columns.update(_latest_values(lines, present, days.last))
+    if families:
+        columns["families"] = _families(done["families"], per_period)
+    columns.update(values)
     table = pl.DataFrame(
         {k: v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in columns.items()}
     )

@@ -25,6 +25,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from cartera.analytics.diagnosis.grouped import flat
+
 _SLACK: Final = 1 << 16
 """Integer keys index a slot table directly while their maximum stays below n + this."""
 
@@ -118,7 +120,7 @@ def dense_codes(column: pl.Series, *, sort: bool = False, many: bool = False) ->
     dtype = column.dtype
     if dtype.is_integer() or isinstance(dtype, pl.Categorical | pl.Enum):
         physical = column if dtype.is_integer() else column.to_physical()
-        slots = _slots(physical.to_numpy())
+        slots = _slots(flat(physical))
         if slots is not None:
             used = np.flatnonzero(np.bincount(slots) > 0)
             keys = _slot_keys(column, used)
@@ -186,7 +188,7 @@ def text_ranks(column: pl.Series) -> Ranked:
         physical = physical.fill_null(null_code)
     # Most text columns have fewer than 65536 values: half the memory per line.
     narrow = np.uint16 if null_code <= np.iinfo(np.uint16).max else np.uint32
-    codes = physical.to_numpy().astype(narrow, copy=False)
+    codes = flat(physical).astype(narrow, copy=False)
     used = np.flatnonzero(np.bincount(codes, minlength=null_code + 1)[:null_code])
     texts = categories.gather(used).cast(pl.String)
     order = texts.arg_sort().to_numpy()

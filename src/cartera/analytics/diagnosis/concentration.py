@@ -84,7 +84,7 @@ def concentration_of(revenue: pl.Expr, *, descending: bool = False) -> list[pl.E
 
 def concentration(classified: pl.DataFrame, *, alert_share: float = ALERT_SHARE) -> Concentration:
     """Return the concentration of the window revenue over the active clients."""
-    active = classified.filter(pl.col("active"))
+    active = classified.select("client", "window_revenue_cents", "active").filter(pl.col("active"))
     figures = active.select(concentration_of(pl.col("window_revenue_cents"))).row(0, named=True)
     total = active["window_revenue_cents"].clip(lower_bound=0).sum()
     over: tuple[tuple[str, float], ...] = ()

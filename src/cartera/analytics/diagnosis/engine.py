@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 import polars as pl
 
@@ -30,13 +32,14 @@ from cartera.analytics.diagnosis.mix import (
     new_products_revenue,
     product_mix,
     product_mix_revenue,
-    sources,
+    revenue_by,
 )
 from cartera.analytics.diagnosis.monthly import (
     MonthlyStatistics,
     monthly_lines,
     monthly_statistics,
 )
+from cartera.analytics.diagnosis.parallel import run_all
 from cartera.analytics.diagnosis.retention import (
     ClientCounts,
     Recurrence,
@@ -173,18 +176,12 @@ def diagnose(
     Diagnosis
     """
     lines, period, attributes = decoded_lines(
-        sales, as_of, groupings=groupings, dimensions=SOURCE_DIMENSIONS
+        sales, as_of, groupings=groupings, dimensions=SOURCE_DIMENSIONS, products=True
     )
     as_of = period.as_of
     table = per_client(lines, period, attributes)
     schema = lines.schema
     notes: list[str] = []
-
-    revenue_sources = sources(lines)
-    per_family = product_mix_revenue(lines)
-    pairs = (
-        family_pairs(lines) if per_family is not None and "families" not in table.columns else None
-    )
     inferred = launches_inferred(lines)
     first_day = EPOCH + dt.timedelta(days=int(lines.day.min()))
     if inferred and not has_history_before(first_day, period):
@@ -192,9 +189,18 @@ def diagnose(
             "new products skipped: no launch dates and under a year of history before the window"
         )
         inferred = None
-    per_product = new_products_revenue(lines, period) if inferred is not None else None
-    per_month = monthly_lines(lines)
-    del lines
+    line_tasks: dict[str, Callable[[], Any]] = {
+        "monthly": partial(monthly_lines, lines),
+        **{f"source:{d}": partial(revenue_by, lines, d) for d in SOURCE_DIMENSIONS if d in schema},
+        "mix": partial(product_mix_revenue, lines),
+    }
+    if inferred is not None:
+        line_tasks["products"] = partial(new_products_revenue, lines, period)
+    if "family" in schema and "families" not in table.columns:
+        line_tasks["pairs"] = partial(family_pairs, lines)
+    by_lines = run_all(line_tasks)
+    # Everything else reads the client table: the lines' arrays can go.
+    del lines, line_tasks
 
     classified = abc_classes(table, abc_thresholds)
     scored = rfm_scores(classified, as_of)
@@ -209,6 +215,25 @@ def diagnose(
     present = [g for g in groupings if g in scored.columns]
     ordered = [c for c in CLIENT_TABLE_ORDER if c in scored.columns]
     rest = [c for c in scored.columns if c not in ordered]
+    per_family = by_lines["mix"]
+    pairs = by_lines.get("pairs")
+    if per_family is not None and pairs is None:
+        pairs = int(table.select(pl.col("families").filter(pl.col("active")).sum()).item())
+    client_tasks: dict[str, Callable[[], Any]] = {
+        "breakdowns": lambda: breakdowns(scored, present),
+        "cohorts": lambda: cohort_retention(scored, period, cohort_months),
+        "monthly": lambda: monthly_statistics(by_lines["monthly"], scored, period),
+        "rfm": lambda: rfm_summary(scored),
+        "abc": lambda: abc_summary(classified, abc_thresholds),
+        "concentration": lambda: concentration(scored, alert_share=concentration_alert),
+        "margin": lambda: margin(scored),
+        "client_table": lambda: scored.select(ordered + rest),
+    }
+    if activities is not None:
+        client_tasks["attention"] = lambda: attention(scored, activities, period)
+    if payment_risk is not None:
+        client_tasks["risk"] = lambda: risk_profitability(scored, payment_risk)
+    by_clients = run_all(client_tasks)
     return Diagnosis(
         as_of=as_of,
         window=period.window,
@@ -219,9 +244,9 @@ def diagnose(
             to_decimal(previous_cents),
             (window_cents / previous_cents - 1) if previous_cents > 0 else None,
         ),
-        abc=abc_summary(classified, abc_thresholds),
-        rfm=rfm_summary(scored),
-        concentration=concentration(scored, alert_share=concentration_alert),
+        abc=by_clients["abc"],
+        rfm=by_clients["rfm"],
+        concentration=by_clients["concentration"],
         recurrence=recurrence(figures),
         retention=retention(figures),
         average_ticket=average_ticket(figures, by_invoice=by_invoice),
@@ -230,31 +255,27 @@ def diagnose(
             to_decimal(figures["new_revenue_cents"]),
             ratio(figures["new_revenue_cents"], window_cents) if window_cents > 0 else None,
         ),
-        monthly=monthly_statistics(per_month, scored, period),
-        cohorts=cohort_retention(scored, period, cohort_months),
-        sources={k: finish_source(v) for k, v in revenue_sources.items()},
-        breakdowns=breakdowns(scored, present),
-        client_table=scored.select(ordered + rest),
+        monthly=by_clients["monthly"],
+        cohorts=by_clients["cohorts"],
+        sources={
+            d: finish_source(by_lines[f"source:{d}"])
+            for d in SOURCE_DIMENSIONS
+            if f"source:{d}" in by_lines
+        },
+        breakdowns=by_clients["breakdowns"],
+        client_table=by_clients["client_table"],
         product_mix=(
-            product_mix(
-                per_family,
-                pairs=(
-                    pairs
-                    if pairs is not None
-                    else int(table.filter(pl.col("active"))["families"].sum())
-                ),
-                active=figures["active"],
-            )
+            product_mix(per_family, pairs=pairs, active=figures["active"])
             if per_family is not None
             else None
         ),
         new_products=(
-            new_products(per_product, inferred=inferred, window_revenue_cents=window_cents)
-            if per_product is not None and inferred is not None
+            new_products(by_lines["products"], inferred=inferred, window_revenue_cents=window_cents)
+            if inferred is not None
             else None
         ),
-        attention=attention(scored, activities, period) if activities is not None else None,
-        margin=margin(scored),
-        risk=risk_profitability(scored, payment_risk) if payment_risk is not None else None,
+        attention=by_clients.get("attention"),
+        margin=by_clients["margin"],
+        risk=by_clients.get("risk"),
         notes=tuple(notes),
     )

@@ -9,10 +9,11 @@ query. Every function here is one vectorised numpy call over all the lines.
 
 from __future__ import annotations
 
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 Index = npt.NDArray[np.integer]
 """One slot per line (``0 … size − 1``)."""
@@ -21,6 +22,20 @@ UInt64s = npt.NDArray[np.uint64]
 Integers = TypeVar("Integers", bound=npt.NDArray[np.signedinteger])
 
 _ONE: Final = np.uint64(1)
+
+
+def flat(series: pl.Series) -> npt.NDArray[Any]:
+    """Return the values of a Series without nulls as one numpy array.
+
+    A column read from Parquet comes in one chunk per row group. Joining the chunks
+    in numpy puts the copy in numpy's memory, which the kernel backs with huge pages;
+    Polars' own rechunk touches every 4 KiB page of a fresh buffer, and page faults
+    cost as much as the copy itself.
+    """
+    chunks = series.get_chunks()
+    if len(chunks) == 1:
+        return series.to_numpy()
+    return np.concatenate([chunk.to_numpy() for chunk in chunks])
 
 
 def counts(index: Index, size: int) -> Int64s:

@@ -10,16 +10,18 @@ without going back to the frame.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from functools import partial
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from cartera.analytics.diagnosis.coding import Codes, Ranked, dense_codes, text_ranks
-from cartera.analytics.diagnosis.grouped import Int64s
+from cartera.analytics.diagnosis.grouped import Int64s, flat
+from cartera.analytics.diagnosis.parallel import run_all
 from cartera.analytics.diagnosis.window import Window
 
 EPOCH: Final = dt.date(1970, 1, 1)
@@ -39,7 +41,7 @@ def _money(column: pl.Series) -> Int64s:
     # A line without an amount still counts as a line; its amount adds nothing.
     if column.null_count():
         column = column.fill_null(0)
-    return column.to_numpy().astype(np.int64, copy=False)
+    return flat(column).astype(np.int64, copy=False)
 
 
 NO_LAUNCH: Final = np.iinfo(np.int32).max
@@ -104,27 +106,48 @@ def line_arrays(
     dimensions); ``product`` is coded too when present.
     """
     schema = pl.Schema({name: column.dtype for name, column in columns.items()})
-    clients = dense_codes(columns.pop("client"), sort=True, many=True)
-    day = columns.pop("date").to_physical().to_numpy()
-    period = (day < day_number(window.start)).astype(np.int8)
-    period += day < day_number(previous.start)
-    launch = None
-    if "launch_date" in columns:
-        launch = columns.pop("launch_date").to_physical().fill_null(NO_LAUNCH).to_numpy()
-    amount = _money(columns.pop("amount_cents"))
-    cost = _money(columns.pop("cost_cents")) if "cost_cents" in columns else None
-    # Invoices are only ever compared, so their hash stands in for the text.
-    invoice = columns.pop("invoice").hash().to_numpy() if "invoice" in columns else None
     texts = [*coded, *(["product"] if "product" in columns and "product" not in coded else [])]
+
+    # Each task takes its column out of ``columns``, so the column is freed as soon
+    # as its task is done.
+    def days() -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]:
+        day = flat(columns.pop("date").to_physical())
+        period = (day < day_number(window.start)).astype(np.int8)
+        period += day < day_number(previous.start)
+        return day, period
+
+    def invoices() -> npt.NDArray[np.uint64]:
+        # Invoices are only ever compared, so their hash stands in for the text.
+        chunks = columns.pop("invoice").get_chunks()
+        return np.concatenate([chunk.hash().to_numpy() for chunk in chunks])
+
+    def launches() -> npt.NDArray[np.int32]:
+        return flat(columns.pop("launch_date").to_physical().fill_null(NO_LAUNCH))
+
+    tasks: dict[str, Callable[[], Any]] = {
+        "client": lambda: dense_codes(columns.pop("client"), sort=True, many=True),
+        "days": days,
+        "amount": lambda: _money(columns.pop("amount_cents")),
+    }
+    if "invoice" in columns:
+        tasks["invoice"] = invoices
+    if "cost_cents" in columns:
+        tasks["cost"] = lambda: _money(columns.pop("cost_cents"))
+    if "launch_date" in columns:
+        tasks["launch"] = launches
+    for c in texts:
+        tasks[f"text:{c}"] = partial(lambda name: text_ranks(columns.pop(name)), c)
+    done = run_all(tasks)
+    clients, (day, period) = done["client"], done["days"]
     return Lines(
         schema=schema,
         clients=clients.keys.rename("client"),
         client=clients.codes,
         day=day,
         period=period,
-        amount=amount,
-        cost=cost,
-        invoice=invoice,
-        launch=launch,
-        ranked={c: text_ranks(columns.pop(c)) for c in texts},
+        amount=done["amount"],
+        cost=done.get("cost"),
+        invoice=done.get("invoice"),
+        launch=done.get("launch"),
+        ranked={c: done[f"text:{c}"] for c in texts},
     )

@@ -47,7 +47,9 @@ def margin(classified: pl.DataFrame) -> Margin | None:
     """Return the window margin of the active clients, or ``None`` without costs."""
     if "margin_cents" not in classified.columns:
         return None
-    active = classified.filter(pl.col("active"))
+    active = classified.select(
+        "active", "abc_class", "window_revenue_cents", "window_cost_cents", "margin_cents"
+    ).filter(pl.col("active"))
     revenue = int(active["window_revenue_cents"].sum())
     cost = int(active["window_cost_cents"].sum())
     by_class = (
@@ -77,7 +79,12 @@ def risk_profitability(
 ) -> RiskProfitability:
     """Return the risk × profitability matrix for ``payment_risk`` (``client``, ``risk``)."""
     risk = payment_risk.lazy().select("client", pl.col("risk").cast(pl.String)).collect()
-    active = classified.filter(pl.col("active"))
+    needed = ["client", "abc_class", "window_revenue_cents", "margin_cents", "active"]
+    active = (
+        classified.select(c for c in needed if c in classified.columns)
+        .filter(pl.col("active"))
+        .drop("active")
+    )
     if risk["client"].dtype != active["client"].dtype:
         risk = risk.with_columns(pl.col("client").cast(active["client"].dtype))
     joined = active.join(risk, on="client", how="left").with_columns(

@@ -144,7 +144,9 @@ def rfm_scores(clients: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
 
 def rfm_summary(scored: pl.DataFrame) -> Rfm:
     """Return the segment sizes and values of a table from :func:`rfm_scores`."""
-    population = scored.filter(pl.col("rfm_segment").is_not_null())
+    population = scored.select(
+        "rfm_segment", "window_revenue_cents", "recency_days", "frequency", "monetary_cents"
+    ).filter(pl.col("rfm_segment").is_not_null())
     revenue = population["window_revenue_cents"].sum()
     grouped = population.group_by("rfm_segment").agg(
         pl.len().alias("clients"),
