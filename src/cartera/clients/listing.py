@@ -121,12 +121,6 @@ def ordered(queryset: QuerySet[Account], sort: Sort, descending: bool) -> QueryS
     return queryset.order_by(first, "-pk" if descending else "pk")
 
 
-def count_capped(queryset: QuerySet[Account]) -> tuple[int, bool]:
-    """Return how many accounts match, up to :data:`COUNT_CAP`, and whether there are more."""
-    counted = queryset.order_by()[: COUNT_CAP + 1].count()
-    return min(counted, COUNT_CAP), counted > COUNT_CAP
-
-
 def _encode(value: Any, pk: int) -> str:
     text = None if value is None else value.isoformat() if hasattr(value, "isoformat") else value
     raw = json.dumps([None if text is None else str(text), pk], separators=(",", ":"))
