@@ -209,7 +209,7 @@ PAYMENT_HORIZON_DAYS: Final = 180
 
 
 def payment_behaviour_frame(*, as_of: dt.date, window_days: int = 365) -> pl.DataFrame | None:
-    """Return per client ``avg_days_late`` and ``share_on_time``, or None without payments.
+    """Return per rated client ``avg_days_late`` and ``share_on_time``, or None without payments.
 
     The ledger is matched by :func:`cartera.analytics.receivables.allocate` (the rules of
     the receivables reports), then :func:`~cartera.analytics.receivables.payment_behaviour`
@@ -220,10 +220,14 @@ def payment_behaviour_frame(*, as_of: dt.date, window_days: int = 365) -> pl.Dat
     payment that settled a debt older than that is applied to a newer invoice here.
     """
     since = as_of - dt.timedelta(days=window_days + PAYMENT_HORIZON_DAYS)
+    # Only the clients rated: the matching is client by client, so leaving the others out
+    # changes nothing for these.
+    statuses = ", ".join(f"'{status}'" for status in RATED_STATUSES)
+    rated = f"IN (SELECT id FROM clients_account WHERE status IN ({statuses}))"
     invoices = read_frame(
         "SELECT s.id AS invoice, s.account_id AS account_id, s.date AS date,"
         " s.due_date AS due_date, s.total AS amount_cents FROM sales_sale s"
-        f" WHERE s.kind <> 'order' AND s.date > '{since.isoformat()}'",
+        f" WHERE s.kind <> 'order' AND s.date > '{since.isoformat()}' AND s.account_id {rated}",
         schema={
             "invoice": pl.Int64,
             "account_id": pl.Int64,
@@ -235,7 +239,7 @@ def payment_behaviour_frame(*, as_of: dt.date, window_days: int = 365) -> pl.Dat
     payments = read_frame(
         "SELECT p.id AS payment, p.account_id AS account_id, p.date AS date,"
         " p.amount AS amount_cents, p.sale_id AS invoice FROM receivables_payment p"
-        f" WHERE p.date > '{since.isoformat()}'",
+        f" WHERE p.date > '{since.isoformat()}' AND p.account_id {rated}",
         schema={
             "payment": pl.Int64,
             "account_id": pl.Int64,
