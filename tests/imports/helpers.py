@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 
@@ -27,6 +29,46 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]])
         sheet.write_row(0, 0, header)
         for number, row in enumerate(rows, start=1):
             sheet.write_row(number, 0, row)
+    return path
+
+
+def write_ods(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
+    """Write a minimal OpenDocument spreadsheet with text cells (no ODS writer is installed)."""
+
+    def row(cells: Sequence[str]) -> str:
+        return (
+            "<table:table-row>"
+            + "".join(
+                f'<table:table-cell office:value-type="string"><text:p>{escape(c)}</text:p>'
+                "</table:table-cell>"
+                for c in cells
+            )
+            + "</table:table-row>"
+        )
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Hoja1">'
+        + row(header)
+        + "".join(row(r) for r in rows)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:version="1.2"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as odf:
+        odf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        odf.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        odf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return path
 
 

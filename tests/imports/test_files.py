@@ -16,7 +16,7 @@ from cartera.catalog.models import Product
 from cartera.clients.models import Account, OwnershipPeriod
 from cartera.sales.models import Sale, SaleLine
 from tests.factories import ProductFactory, SalespersonFactory
-from tests.imports.helpers import counts, run, write_text, write_xlsx
+from tests.imports.helpers import counts, run, write_ods, write_text, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,19 @@ def test_english_csv_of_invoices_without_lines_records_credit_notes(tmp_path, ca
     line = credit.lines.get()
     assert (line.product.sku, line.quantity, line.unit_price) == ("(total)", 1, Decimal("20.00"))
     assert Product.objects.filter(sku="(total)").count() == 1
+
+
+def test_an_ods_workbook_imports_like_any_spreadsheet(tmp_path, catalogue):
+    path = write_ods(
+        tmp_path / "produtos.ods",
+        ["Código", "Descrição", "Preço", "Custo"],
+        [["P9", "Água com gás", "1,20", "0,45"]],
+    )
+    report = run("products", path)
+    assert (report.problem_count, counts(report)) == (0, (1, 0, 0))
+    water = Product.objects.get(sku="P9")
+    assert (water.name, water.list_price, water.unit_cost) == (
+        "Água com gás",
+        Decimal("1.20"),
+        Decimal("0.45"),
+    )

@@ -43,3 +43,16 @@ def test_a_big_load_restores_every_index_and_foreign_key(tmp_path, monkeypatch):
         ("F-1", Decimal("6.00")),
         ("F-2", Decimal("2.00")),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_bumps_the_data_versions_of_what_it_wrote(tmp_path):
+    from cartera.common.dataversion import data_versions
+
+    AccountFactory(code="C-1")
+    ProductFactory(sku="P1", list_price=Decimal("2"))
+    before = data_versions("sales", "payments")
+    path = write_text(tmp_path / "s.csv", "invoice,date,client,product\nF-1,2026-01-02,C-1,P1\n")
+    run("sales", path)
+    after = data_versions("sales", "payments")
+    assert (after[0] > before[0], after[1] == before[1]) == (True, True)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cartera.common.bulk import bulk_insert, deferred_indexes, next_id, reset_sequences
+from cartera.common.dataversion import Topic, data_changed
 from cartera.common.scoping import sees_all
 from cartera.common.selectors import company_settings
 from cartera.common.services import validated_save
@@ -45,6 +46,21 @@ BIG_LOAD = 50_000
 """New rows from which a table's secondary indexes (and, on PostgreSQL, its foreign keys)
 are dropped and built again after the load."""
 _WRITE_PART = 100_000
+
+
+# Which cached analytics a write to each table makes stale (see common.dataversion).
+_TOPICS = {
+    "sales.sale": Topic.SALES,
+    "sales.saleline": Topic.SALES,
+    "catalog.product": Topic.SALES,
+    "receivables.payment": Topic.PAYMENTS,
+    "activities.activity": Topic.ACTIVITIES,
+    "clients.account": Topic.ACCOUNTS,
+    "clients.contact": Topic.ACCOUNTS,
+    "clients.ownershipperiod": Topic.ACCOUNTS,
+    "team.salesperson": Topic.ACCOUNTS,
+    "prospecting.campaign": Topic.ACCOUNTS,
+}
 
 
 class DatabaseChangedError(Exception):
@@ -194,6 +210,10 @@ def _write(plan: Plan, on_progress: Progress | None) -> None:
         for after in plan.after:
             after()
         reset_sequences(*models)
+        written = [s.model for s in plan.steps if s.creates.height or s.updates.height]
+        topics = {_TOPICS[m._meta.label_lower] for m in written if m._meta.label_lower in _TOPICS}
+        if topics:
+            data_changed(*sorted(topics))
 
 
 def import_file(
