@@ -140,7 +140,9 @@ def import_command(
         bool,
         typer.Option("--create-missing", help="Create products and salespeople cartera lacks."),
     ] = False,
-    sheet: Annotated[str | None, typer.Option(help="Sheet of a spreadsheet (name).")] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="Sheet of a spreadsheet: name, or number from 0.")
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write the report as JSON.")
     ] = None,
@@ -167,11 +169,19 @@ def import_command(
         RowsPerSecond(), TimeElapsedColumn(), console=errors, transient=True,
     )  # fmt: skip
     tasks: dict[str, Any] = {}
-    labels = {"read": _("reading and checking"), "check": _("matching with the database"),
-              "write": _("writing")}  # fmt: skip
+    labels = {
+        "read": _("reading and checking"),
+        "check": _("matching with the database"),
+        "write": _("writing"),
+        "finish": _("rebuilding indexes and committing"),
+    }
 
     def advance(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
+            # A new stage means the others are over (the spinners of open-ended ones stop).
+            for other in tasks.values():
+                task = progress.tasks[other]
+                progress.update(other, total=task.total or 1, completed=task.total or 1)
             tasks[stage] = progress.add_task(labels.get(stage, stage), total=total or None)
         progress.update(tasks[stage], completed=done, total=total or None)
 
@@ -180,7 +190,7 @@ def import_command(
             report = import_file(
                 kind=kind, path=file, user=user, columns=columns, mapping=use_map,
                 dry_run=dry_run, keep_valid=keep_valid, create_missing=create_missing,
-                sheet=sheet, on_progress=advance,
+                sheet=int(sheet) if sheet and sheet.isdigit() else sheet, on_progress=advance,
             )  # fmt: skip
     except ReadError as exc:
         from cartera.imports.problems import Problems

@@ -157,6 +157,10 @@ def plan_upsert(
     fixed
         Values of columns the file does not give, for new rows.
     """
+    if stored.height == 0:
+        # A first import: every row is new, and a join would only copy them.
+        creates = complete(model, incoming, first_id=first_id, now=now, fixed=fixed)
+        return Step(model, label, creates, pl.DataFrame(), 0, first_id)
     both = matched(incoming, stored, key=key, fields=fields)
     with_flag = both.with_columns(changed(fields).alias("__changed"))
     new = with_flag.filter(pl.col("id").is_null())

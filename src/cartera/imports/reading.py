@@ -10,7 +10,7 @@ whatever the size of the file. Rows with a problem are listed and left out.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -78,6 +78,10 @@ class Source:
     def header(self, role: str) -> str:
         """Return the header of the file's column for ``role`` (its name if absent)."""
         return self.columns.get(role, role)
+
+    def without_cells(self) -> Source:
+        """Return this source without its cells, to free them once converted."""
+        return replace(self, table=replace(self.table, frame=pl.LazyFrame()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,6 +207,8 @@ def _write(plan: Plan, on_progress: Progress | None) -> None:
                 done[0] += bulk_update(step.model, step.updates)
                 if on_progress and step.updates.height:
                     on_progress("write", done[0], total)
+            if on_progress:
+                on_progress("finish", 0, 0)
         for after in plan.after:
             after()
         reset_sequences(*models)
@@ -274,6 +276,8 @@ def import_file(
         source, problems, track="invoice" if spec.name == "sales" else None,
         on_progress=on_progress,
     )  # fmt: skip
+    # The raw cells (the largest thing held) are not needed once converted.
+    source = source.without_cells()
     company = company_settings()
     now = timezone.now()
     ctx = Context(
@@ -289,6 +293,8 @@ def import_file(
     if on_progress:
         on_progress("check", 0, 0)
     plan = LOADERS[spec.name](ctx, typed.frame)
+    formats = typed.formats
+    del typed, ctx
     writes = not dry_run and (keep_valid or not problems)
     if writes and (plan.after or any(s.creates.height or s.updates.height for s in plan.steps)):
         _write(plan, on_progress)
@@ -307,7 +313,7 @@ def import_file(
         columns=dict(source.columns),
         unknown=source.unknown,
         unknown_as_attributes=spec.attributes,
-        formats={h: _format_text(f) for h, f in typed.formats.items() if _format_text(f)},
+        formats={h: _format_text(f) for h, f in formats.items() if _format_text(f)},
         encoding=source.table.encoding,
         delimiter=source.table.delimiter,
         sheet=source.table.sheet,

@@ -231,7 +231,13 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     )  # fmt: skip
     rows = _consistent(ctx, rows)
     rows = _whole_invoices(ctx, rows, everything)
-    rows = _lines(ctx, rows)
+    del everything
+    # Only what the invoices and lines need from here: a million rows of helper columns
+    # would otherwise be copied by every join below.
+    rows = _lines(ctx, rows).select(
+        "row", "invoice", "line_no", "__kind", "account_id", "date", "due_date", "channel",
+        "__salesperson", "product_id", "quantity", "unit_price", "discount_pct", "amount", "cost",
+    )  # fmt: skip
 
     invoices = (
         rows.group_by("invoice", maintain_order=True)
@@ -260,10 +266,19 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
             sales.creates.select("number", pl.col("id").alias("sale_id")),
         ]
     )
-    lines = rows.join(
-        ids, left_on="invoice", right_on="number", how="inner", maintain_order="left"
-    ).select("row", "sale_id", "line_no", "product_id", "quantity", "unit_price",
-             "discount_pct", "amount", "cost")  # fmt: skip
+    lines = rows.select(
+        "row",
+        "invoice",
+        "line_no",
+        "product_id",
+        "quantity",
+        "unit_price",
+        "discount_pct",
+        "amount",
+        "cost",
+    ).join(ids, left_on="invoice", right_on="number", how="inner", maintain_order="left")
+    del rows
+    lines = lines.select("row", "sale_id", pl.exclude("row", "sale_id", "invoice"))
     existing = stored.join(invoices.select("number"), on="number", how="semi")["id"]
     line_fields = ["product_id", "amount"]
     line_fields += [c for c in ("quantity", "unit_price", "discount_pct") if ctx.has(c)]
