@@ -41,8 +41,8 @@ COUNT_CAP: Final = 1_000
 The same query hands over the matching ids when there are at most this many, so the
 page sorts only those; a longer list is read by walking the sort index instead."""
 _FIRST_CHUNK: Final = 1_000
-_LAST_CHUNK: Final = 8_000
-_WALK_BUDGET: Final = 20_000
+_LAST_CHUNK: Final = 4_000
+_WALK_BUDGET: Final = 6_000
 """Index entries a walk reads before handing over to the database's own plan: a filter
 that goes against the sort (class B sorted by revenue: every A comes first) would
 otherwise read most of the index."""
@@ -229,7 +229,8 @@ def _walk(
     found: list[Account] = []
     chunk, walked = _FIRST_CHUNK, 0
     while len(found) < wanted:
-        if walked >= _WALK_BUDGET:
+        chunk = min(chunk, _WALK_BUDGET - walked)
+        if chunk <= 0:
             rest = (
                 part
                 if position is None
@@ -248,7 +249,7 @@ def _walk(
         position = (keys[-1][1], keys[-1][0])
         walked += len(keys)
         if len(keys) < chunk:
-            break
+            break  # the index has no more entries
         chunk = min(chunk * 2, _LAST_CHUNK)
     return found[:wanted]
 

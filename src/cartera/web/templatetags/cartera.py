@@ -13,7 +13,7 @@ from typing import Any
 from django import forms, template
 from django.forms import BoundField
 from django.http import QueryDict
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -178,13 +178,10 @@ def filter_field(field: BoundField) -> SafeString:
     if isinstance(widget, forms.Select):
         multiple = isinstance(widget, forms.SelectMultiple)
         chosen = {str(v) for v in (value or [])} if multiple else {_as_text(value)}
+        # escape + join rather than format_html: a salesperson select has hundreds of options.
         options = "".join(
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                choice,
-                mark_safe(" selected") if _as_text(choice) in chosen else "",
-                label,
-            )
+            f'<option value="{escape(_as_text(choice))}"'
+            f"{' selected' if _as_text(choice) in chosen else ''}>{escape(label)}</option>"
             for choice, label in field.field.choices
         )
         extra = {"multiple": "multiple"} if multiple else {}
