@@ -5,10 +5,14 @@ tests pin the codes (order, keys, every input dtype, the hash-collision fallback
 and the reductions (exact sums past 2**53, empty slots) with hand-written values.
 """
 
+import dataclasses
+import datetime as dt
+
 import numpy as np
 import polars as pl
 import pytest
 
+from cartera.analytics.diagnosis.clients import _tickets, decoded_lines
 from cartera.analytics.diagnosis.coding import dense_codes, text_ranks
 from cartera.analytics.diagnosis.grouped import bit_sets, distinct, flat, maxima, minima, sums
 
@@ -102,3 +106,27 @@ def test_flat_joins_chunks():
     chunked = pl.concat([pl.Series([1, 2]), pl.Series([3])], rechunk=False)
     assert chunked.n_chunks() == 2
     assert flat(chunked).tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Equal top bits: the top slice merges them, the bottom one does not.
+        (0xABCD_0000_0000_0001, 0xABCD_0000_0000_0002),
+        # Equal bottom bits: the other way round.
+        (0x1000_0000_0000_0007, 0x2000_0000_0000_0007),
+    ],
+)
+def test_two_invoices_sharing_a_hash_slice_are_two_tickets(first, second):
+    sales = pl.DataFrame(
+        {
+            "client": ["A", "A", "A", "B"],
+            "date": [dt.date(2025, 3, 1)] * 3 + [dt.date(2025, 12, 31)],
+            "amount_cents": [100, 200, 300, 400],
+            "invoice": ["F1", "F2", "F1", "F9"],
+        }
+    )
+    lines, period, _ = decoded_lines(sales, None, groupings=())
+    # F1 (twice) and F2 hash to two values that agree on one slice of their bits.
+    crafted = np.array([first, second, first, 7], dtype=np.uint64)
+    assert _tickets(dataclasses.replace(lines, invoice=crafted), period).tolist() == [2, 1]

@@ -27,10 +27,9 @@ from cartera.analytics.diagnosis.grouped import (
     UInt64s,
     bit_sets,
     counts,
-    distinct,
+    distinct_sorted,
     maxima,
     minima,
-    sums,
 )
 from cartera.analytics.diagnosis.lines import (
     PERIODS,
@@ -39,6 +38,7 @@ from cartera.analytics.diagnosis.lines import (
     Lines,
     day_number,
     line_arrays,
+    period_totals,
 )
 from cartera.analytics.diagnosis.parallel import run_all
 from cartera.analytics.diagnosis.window import (
@@ -281,14 +281,19 @@ class _Days:
     last: Int64s
 
 
-def _day_tables(period: Period, first_day: int) -> tuple[npt.NDArray[np.int8], Int64s]:
-    """Return, for each of the 2048 days from ``first_day``, its period and its month bit."""
+def _day_tables(
+    period: Period, first_day: int
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
+    """Return, for each of the 2048 days from ``first_day``, its period and its month bit.
+
+    The bit is −1 for days before the 64 months of the masks.
+    """
     days = np.arange(first_day, first_day + (1 << _DAY_BITS), dtype=np.int64)
     period_of = (days < day_number(period.window.start)).astype(np.int8)
     period_of += days < day_number(period.previous.start)
     months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     # datetime64 months count from 1970-01; month_index counts from year 0.
-    bit_of = months + 1970 * 12 - period.mask_base
+    bit_of = np.maximum(months + 1970 * 12 - period.mask_base, -1).astype(np.int8)
     return period_of, bit_of
 
 
@@ -303,49 +308,58 @@ def _purchase_days(lines: Lines, period: Period) -> _Days:
     """
     size = lines.size
     first_day = day_number(period.as_of) - _DAY_MASK
-    offset = lines.day - np.int32(first_day)
-    recent = offset >= 0
-    # 32-bit keys sort twice as fast; they hold up to a million clients.
+    # 32-bit keys sort twice as fast; they hold up to a million clients. The key is
+    # built in place: each temporary over every line is a fresh 40-80 MB mapping.
     wide = size > (np.iinfo(np.int32).max >> _DAY_BITS)
-    client = lines.client.astype(np.int64) if wide else lines.client
-    keys = np.where(recent, (client << _DAY_BITS) | offset, -1)
-    del offset
-    days = distinct(keys)
+    keys = np.left_shift(lines.client, _DAY_BITS, dtype=np.int64 if wide else np.int32)
+    keys -= keys.dtype.type(first_day)
+    keys += lines.day
+    old = bool(lines.day.min() < first_day)
+    if old:
+        before = lines.day < first_day
+        keys[before] = -1
+    keys.sort()
+    days = distinct_sorted(keys[np.searchsorted(keys, 0) :])
     del keys
-    days = days[np.searchsorted(days, 0) :]
     day_client = days >> _DAY_BITS
-    day_offset = days & _DAY_MASK
+    day_offset = (days & _DAY_MASK).astype(np.int16)
+    del days
     period_of, bit_of = _day_tables(period, first_day)
     per_period = counts(day_client * PERIODS + period_of[day_offset], size * PERIODS)
 
     # Where each client's run of days starts and ends.
-    starts = np.empty(days.size, np.bool_)
+    starts = np.empty(day_client.size, np.bool_)
     starts[:1] = True
     np.not_equal(day_client[1:], day_client[:-1], out=starts[1:])
-    ends = np.empty(days.size, np.bool_)
+    ends = np.empty(day_client.size, np.bool_)
     ends[:-1] = starts[1:]
     ends[-1:] = True
     # Days before 1970 are negative: the empty marks are the extremes of the dtype.
-    first = np.full(size, np.iinfo(np.int64).max, np.int64)
-    last = np.full(size, np.iinfo(np.int64).min, np.int64)
-    first[day_client[starts]] = day_offset[starts].astype(np.int64) + first_day
-    last[day_client[ends]] = day_offset[ends].astype(np.int64) + first_day
-    if not recent.all():
-        old = ~recent
-        days_before = lines.day[old].astype(np.int64)
-        first = np.minimum(first, minima(lines.client[old], days_before, size))
+    first = np.full(size, np.iinfo(np.int32).max, np.int32)
+    last = np.full(size, np.iinfo(np.int32).min, np.int32)
+    first[day_client[starts]] = day_offset[starts] + np.int32(first_day)
+    last[day_client[ends]] = day_offset[ends] + np.int32(first_day)
+    if old:
+        first = np.minimum(first, minima(lines.client[before], lines.day[before], size))
         last = np.maximum(
-            last, maxima(lines.client[old], days_before, size, empty=np.iinfo(np.int64).min)
+            last,
+            maxima(lines.client[before], lines.day[before], size, empty=np.iinfo(np.int32).min),
         )
 
     month = bit_of[day_offset]
     # Within a client the days come in order, so its months do too: keeping the first
     # day of each (client, month) sets each bit once.
-    new_month = starts.copy()
+    new_month = starts
     np.logical_or(new_month[1:], month[1:] != month[:-1], out=new_month[1:])
     new_month &= month >= 0
     masks = bit_sets(day_client[new_month], month[new_month], size)
     return _Days(per_period.reshape(size, PERIODS), masks, first, last)
+
+
+def _distinct_per_client(keys: npt.NDArray[np.uint64], shift: int, size: int) -> Int64s:
+    """Return, per client, the distinct keys (the client in the bits above ``shift``)."""
+    keys.sort()
+    return counts((distinct_sorted(keys) >> np.uint64(shift)).astype(np.intp), size)
 
 
 def _tickets(lines: Lines, period: Period) -> Int64s:
@@ -353,18 +367,37 @@ def _tickets(lines: Lines, period: Period) -> Int64s:
 
     An invoice has one date, so distinct (day, invoice) pairs are distinct invoices;
     a line without invoice counts as one ticket that day. Invoices are compared by
-    their 64-bit hash within a client-day (two colliding: about 1e-19).
+    their 64-bit hash within a client-day, as (client-day, hash) keys.
+
+    A 128-bit key costs a hash table; two 64-bit keys sort instead: the client-day
+    above, then the top bits of the hash in one key and the bottom bits in the other,
+    the two slices covering all 64. Two invoices of one client-day can share one slice
+    (a few in 10^5 portfolios) but not both, so the counts differ exactly when a
+    slice merged two invoices, and then the exact 128-bit count decides.
     """
     assert lines.invoice is not None
     in_window = lines.period == WINDOW
     hashes = lines.invoice[in_window]
-    day = lines.day[in_window] - np.int32(day_number(period.window.start))
-    client_day = (lines.client[in_window].astype(np.int64) << _WINDOW_DAY_BITS) | day
+    day = (lines.day[in_window] - np.int32(day_number(period.window.start))).astype(np.uint64)
+    client_day = (lines.client[in_window].astype(np.uint64) << np.uint64(_WINDOW_DAY_BITS)) | day
+    del day
+    width = max(int(client_day.max()).bit_length(), 1) if client_day.size else 1
+    room = 64 - width
+    if room >= 32:
+        above = np.left_shift(client_day, np.uint64(room))
+        top = _distinct_per_client(
+            above | (hashes >> np.uint64(width)), room + _WINDOW_DAY_BITS, lines.size
+        )
+        bottom = _distinct_per_client(
+            above | (hashes & np.uint64((1 << room) - 1)), room + _WINDOW_DAY_BITS, lines.size
+        )
+        if np.array_equal(top, bottom):
+            return top
     # (client, day) above, the invoice's hash below: distinct 128-bit keys.
     shift = 1 << 64
     key = pl.select(
         (
-            pl.lit(pl.Series(client_day)).cast(pl.Int128) * shift
+            pl.lit(pl.Series(client_day.astype(np.int64))).cast(pl.Int128) * shift
             + pl.lit(pl.Series(hashes)).cast(pl.Int128)
         ).unique()
         // (shift << _WINDOW_DAY_BITS)
@@ -378,9 +411,12 @@ def family_counts(lines: Lines) -> Int64s:
     known = (lines.period == WINDOW) & (ranked.codes != ranked.null_code)
     # Distinct (client, code) pairs: one code per family, so no rank is needed.
     families = ranked.null_code + 1
-    client = lines.client[known].astype(np.int64)
-    pairs = distinct(client * families + ranked.codes[known])
-    return counts(pairs // families, lines.size)
+    wide = lines.size * families > np.iinfo(np.int32).max
+    pairs = lines.client[known].astype(np.int64 if wide else np.int32)
+    pairs *= families
+    pairs += ranked.codes[known]
+    pairs.sort()
+    return counts(distinct_sorted(pairs) // families, lines.size)
 
 
 def _families(found: Int64s, per_period: Int64s) -> pl.Series:
@@ -425,11 +461,9 @@ def per_client(lines: Lines, period: Period, present: Sequence[str]) -> pl.DataF
     size = lines.size
 
     def by_period() -> tuple[Int64s, Int64s, Int64s | None]:
-        slot = lines.client * np.int32(PERIODS) + lines.period
-        per_period = counts(slot, size * PERIODS).reshape(size, PERIODS)
-        revenue = sums(slot, lines.amount, size * PERIODS).reshape(size, PERIODS)
-        cost = None if lines.cost is None else sums(slot, lines.cost, size * PERIODS)
-        return per_period, revenue, cost
+        money = [lines.amount] if lines.cost is None else [lines.amount, lines.cost]
+        totals = period_totals(lines.client, lines.period, size, money, count=True)
+        return totals[0], totals[1], totals[2] if lines.cost is not None else None
 
     def days_and_values() -> tuple[_Days, dict[str, pl.Series]]:
         days = _purchase_days(lines, period)
@@ -460,7 +494,7 @@ def per_client(lines: Lines, period: Period, present: Sequence[str]) -> pl.DataF
     if "tickets" in done:
         columns["tickets"] = done["tickets"]
     if cost is not None:
-        columns["window_cost_cents"] = cost[WINDOW::PERIODS]
+        columns["window_cost_cents"] = cost[:, WINDOW]
     # Up to 64 families, a client's families once travelled as bits of one integer;
     # the column keeps that limit.
     if families:

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from cartera.analytics.diagnosis.grouped import flat
+from cartera.analytics.diagnosis.grouped import parts
 
 _SLACK: Final = 1 << 16
 """Integer keys index a slot table directly while their maximum stays below n + this."""
@@ -43,14 +43,13 @@ class Coded:
     keys: pl.Series
 
 
-def _slots(values: npt.NDArray[np.integer]) -> npt.NDArray[np.intp] | None:
-    """Return ``values`` as slot numbers when they are small non-negative integers."""
-    if values.size == 0:
-        return values.astype(np.intp)
-    low, high = int(values.min()), int(values.max())
-    if low < 0 or high >= values.size + _SLACK:
-        return None
-    return values.astype(np.intp, copy=False)
+def _slots(chunks: list[npt.NDArray[np.integer]], n: int) -> bool:
+    """Return whether the chunks' values are small non-negative integers (slot numbers)."""
+    filled = [c for c in chunks if c.size]
+    if not filled:
+        return True
+    low, high = min(int(c.min()) for c in filled), max(int(c.max()) for c in filled)
+    return low >= 0 and high < n + _SLACK
 
 
 def _ranked(column: pl.Series) -> npt.NDArray[np.intp]:
@@ -84,8 +83,21 @@ def _first_keys(
     return used, column.gather(first[used])
 
 
+def _used(chunks: list[npt.NDArray[np.integer]]) -> npt.NDArray[np.intp]:
+    """Return the slot numbers that occur in the chunks, ascending."""
+    high = max((int(c.max()) for c in chunks if c.size), default=-1)
+    seen = np.zeros(high + 1, np.bool_)
+    for chunk in chunks:
+        seen[chunk] = True
+    return np.flatnonzero(seen)
+
+
 def _numbered(
-    slots: npt.NDArray[np.intp], used: npt.NDArray[np.intp], keys: pl.Series, *, sort: bool
+    chunks: list[npt.NDArray[np.integer]],
+    used: npt.NDArray[np.intp],
+    keys: pl.Series,
+    *,
+    sort: bool,
 ) -> Coded:
     """Return the codes of the slots: used slot *j* becomes code *j*, or its rank in key order."""
     numbers = np.arange(used.size, dtype=np.int32)
@@ -95,7 +107,12 @@ def _numbered(
         numbers[order] = np.arange(used.size, dtype=np.int32)
     code_of_slot = np.zeros(int(used[-1]) + 1 if used.size else 0, np.int32)
     code_of_slot[used] = numbers
-    return Coded(code_of_slot[slots], keys)
+    codes = np.empty(sum(c.size for c in chunks), np.int32)
+    start = 0
+    for chunk in chunks:
+        codes[start : start + chunk.size] = code_of_slot[chunk]
+        start += chunk.size
+    return Coded(codes, keys)
 
 
 def dense_codes(column: pl.Series, *, sort: bool = False, many: bool = False) -> Coded:
@@ -118,15 +135,17 @@ def dense_codes(column: pl.Series, *, sort: bool = False, many: bool = False) ->
         sort as text.
     """
     dtype = column.dtype
+    chunks: list[npt.NDArray[np.integer]]
     if dtype.is_integer() or isinstance(dtype, pl.Categorical | pl.Enum):
         physical = column if dtype.is_integer() else column.to_physical()
-        slots = _slots(flat(physical))
-        if slots is not None:
-            used = np.flatnonzero(np.bincount(slots) > 0)
+        chunks = parts(physical)
+        if _slots(chunks, column.len()):
+            used = _used(chunks)
             keys = _slot_keys(column, used)
         else:
             slots = _ranked(physical)
             used, keys = _first_keys(column, slots)
+            chunks = [slots]
     elif dtype == pl.String and many:
         # Ranking the 64-bit hashes costs a fraction of a hash set of the texts; the
         # texts are then compared with the key of their code, so that two ids sharing
@@ -136,15 +155,16 @@ def dense_codes(column: pl.Series, *, sort: bool = False, many: bool = False) ->
         if not (column == keys.gather(slots)).all():
             slots = _ranked(column)
             used, keys = _first_keys(column, slots)
+        chunks = [slots]
     else:
         # Text with few distinct values: a Categorical numbers them in one hash pass.
         coded = dense_codes(column.cast(pl.String).cast(pl.Categorical))
-        slots = coded.codes.astype(np.intp)
+        chunks = [coded.codes]
         used = np.arange(coded.keys.len(), dtype=np.intp)
         keys = coded.keys.cast(pl.String)
     if dtype.is_integer():
         keys = keys.cast(pl.String)
-    return _numbered(slots, used, keys, sort=sort)
+    return _numbered(chunks, used, keys, sort=sort)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +206,17 @@ def text_ranks(column: pl.Series) -> Ranked:
     null_code = len(categories)
     if physical.null_count():
         physical = physical.fill_null(null_code)
+    chunks = parts(physical)
     # Most text columns have fewer than 65536 values: half the memory per line.
     narrow = np.uint16 if null_code <= np.iinfo(np.uint16).max else np.uint32
-    codes = flat(physical).astype(narrow, copy=False)
-    used = np.flatnonzero(np.bincount(codes, minlength=null_code + 1)[:null_code])
+    codes = np.empty(physical.len(), narrow)
+    seen = np.zeros(null_code + 1, np.bool_)
+    start = 0
+    for chunk in chunks:
+        codes[start : start + chunk.size] = chunk
+        seen[chunk] = True
+        start += chunk.size
+    used = np.flatnonzero(seen[:null_code])
     texts = categories.gather(used).cast(pl.String)
     order = texts.arg_sort().to_numpy()
     rank_of = np.full(null_code + 1, -1, np.int32)

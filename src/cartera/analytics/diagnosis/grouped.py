@@ -38,13 +38,30 @@ def flat(series: pl.Series) -> npt.NDArray[Any]:
     return np.concatenate([chunk.to_numpy() for chunk in chunks])
 
 
+def parts(series: pl.Series) -> list[npt.NDArray[Any]]:
+    """Return a Series without nulls as numpy views of its chunks (no copy for numbers)."""
+    return [chunk.to_numpy() for chunk in series.get_chunks()]
+
+
+BLOCK: Final = 1 << 20
+"""Lines per block where a per-line temporary is needed: 8 MB at most, reused by malloc.
+
+Every fresh megabyte costs the kernel a page fault and a page of zeros; on this VM
+that costs about a second per gigabyte, more than the arithmetic. A temporary over
+all ten million lines (40–80 MB) is a fresh mapping each time; one block at a time
+stays in memory the allocator reuses.
+"""
+
+# ``ufunc.at`` runs its fast loop only when the values have the dtype of the result
+# (mixing Int32 values into Int64 slots is twenty times slower), and it needs no
+# temporary, where ``bincount`` first copies its input to 64-bit indices.
+
+
 def counts(index: Index, size: int) -> Int64s:
     """Return how many lines fall in each slot."""
-    return np.bincount(index, minlength=size).astype(np.int64, copy=False)
-
-
-# ``ufunc.at`` runs its fast loop only when the values have the dtype of the result:
-# mixing Int32 values into Int64 slots is twenty times slower.
+    out = np.zeros(size, np.int32)
+    np.add.at(out, index, np.int32(1))
+    return out.astype(np.int64)
 
 
 def sums(index: Index, values: npt.NDArray[np.integer], size: int) -> Int64s:
@@ -81,7 +98,11 @@ def bit_sets(index: Index, positions: npt.NDArray[np.integer], size: int) -> UIn
 
 def distinct(keys: Integers) -> Integers:
     """Return the distinct values of ``keys``, ascending (a sort, not a hash set)."""
-    ordered = np.sort(keys)
+    return distinct_sorted(np.sort(keys))
+
+
+def distinct_sorted(ordered: Integers) -> Integers:
+    """Return the distinct values of an ascending array."""
     if ordered.size == 0:
         return ordered
     keep = np.empty(ordered.size, np.bool_)

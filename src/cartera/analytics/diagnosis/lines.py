@@ -20,7 +20,7 @@ import numpy.typing as npt
 import polars as pl
 
 from cartera.analytics.diagnosis.coding import Codes, Ranked, dense_codes, text_ranks
-from cartera.analytics.diagnosis.grouped import Int64s, flat
+from cartera.analytics.diagnosis.grouped import BLOCK, Int64s, flat
 from cartera.analytics.diagnosis.parallel import run_all
 from cartera.analytics.diagnosis.window import Window
 
@@ -93,6 +93,36 @@ class Lines:
     def size(self) -> int:
         """Return the number of clients."""
         return self.clients.len()
+
+
+def period_totals(
+    groups: npt.NDArray[np.integer],
+    period: npt.NDArray[np.int8],
+    size: int,
+    values: Sequence[Int64s] = (),
+    *,
+    count: bool = False,
+) -> list[Int64s]:
+    """Return per (group, period) the sum of each of ``values`` (and the line count).
+
+    ``groups`` holds each line's group (a client or a value code, ``0 … size − 1``).
+    Each result has one row per group and one column per period (:data:`WINDOW`,
+    :data:`PREVIOUS`, :data:`BEFORE`); with ``count`` the line counts come first.
+    The (group, period) slots are formed one block of lines at a time.
+    """
+    totals = [np.zeros(size * PERIODS, np.int64) for _ in values]
+    lines = np.zeros(size * PERIODS, np.int32) if count else None
+    for start in range(0, period.size, BLOCK):
+        stop = start + BLOCK
+        slot = groups[start:stop].astype(np.int64) * PERIODS
+        slot += period[start:stop]
+        if lines is not None:
+            np.add.at(lines, slot, np.int32(1))
+        for total, value in zip(totals, values, strict=True):
+            np.add.at(total, slot, value[start:stop])
+    if lines is not None:
+        totals.insert(0, lines.astype(np.int64))
+    return [total.reshape(size, PERIODS) for total in totals]
 
 
 def line_arrays(

@@ -14,7 +14,7 @@ import polars as pl
 from cartera.analytics.diagnosis._numbers import ratio, to_decimal
 from cartera.analytics.diagnosis.clients import Period, family_counts
 from cartera.analytics.diagnosis.grouped import counts, minima, sums
-from cartera.analytics.diagnosis.lines import PERIODS, PREVIOUS, WINDOW, Lines, day_number
+from cartera.analytics.diagnosis.lines import PREVIOUS, WINDOW, Lines, day_number, period_totals
 from cartera.analytics.diagnosis.window import add_months
 
 SOURCE_DIMENSIONS: Final[tuple[str, ...]] = (
@@ -79,8 +79,8 @@ def revenue_by(lines: Lines, column: str, *, with_cost: bool = False) -> pl.Data
     """
     ranked = lines.ranked[column]
     size = ranked.null_code + 1
-    slot = ranked.codes * np.uint32(PERIODS) + lines.period.astype(np.uint32)
-    revenue = sums(slot, lines.amount, size * PERIODS).reshape(size, PERIODS)
+    money = [lines.amount] if not with_cost or lines.cost is None else [lines.amount, lines.cost]
+    revenue, *cost = period_totals(ranked.codes, lines.period, size, money)
     # Rows in text order, then the lines without a value if there are any.
     rows = np.argsort(ranked.rank_of)[size - ranked.values.len() :]
     empty = bool((ranked.codes == ranked.null_code).any())
@@ -94,9 +94,8 @@ def revenue_by(lines: Lines, column: str, *, with_cost: bool = False) -> pl.Data
             "previous_revenue_cents": revenue[rows, PREVIOUS],
         }
     )
-    if with_cost and lines.cost is not None:
-        cost = sums(slot, lines.cost, size * PERIODS).reshape(size, PERIODS)
-        frame = frame.with_columns(pl.Series("cost_cents", cost[rows, WINDOW]))
+    if cost:
+        frame = frame.with_columns(pl.Series("cost_cents", cost[0][rows, WINDOW]))
     return frame
 
 
