@@ -95,14 +95,16 @@ def apply_filters(frame: pl.DataFrame, filters: Sequence[str]) -> pl.DataFrame:
         target = pl.col(column)
         if isinstance(value, str) and op in ("=", "!="):
             target, value = target.str.to_lowercase(), value.lower()
-        condition = {
-            "=": target.eq_missing(value) if value is None else target == value,
-            "!=": target.ne_missing(value) if value is None else target != value,
-            ">=": target >= value,
-            "<=": target <= value,
-            ">": target > value,
-            "<": target < value,
-        }[op]
+        if value is None and op not in ("=", "!="):
+            raise ExportError(_("--filter %(f)r: give a value to compare with") % {"f": text})
+        if op == "=":
+            condition = target.is_null() if value is None else target == value
+        elif op == "!=":
+            condition = target.is_not_null() if value is None else target.ne_missing(value)
+        else:
+            condition = {
+                ">=": target.__ge__, "<=": target.__le__, ">": target.__gt__, "<": target.__lt__,
+            }[op](value)  # fmt: skip
         frame = frame.filter(condition)
     return frame
 
