@@ -103,12 +103,24 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("put", "/api/v1/goals"): {"year": 2031, "target": "10.00", "salesperson_id": "{ana}"},
     ("post", "/api/v1/imports/{kind}"): {UPLOAD: "code;legal_name\nIMP-{n};Importada\n"},
+    ("patch", "/api/v1/contacts/{contact_id}"): {"role": "Compras"},
+    ("patch", "/api/v1/activities/{activity_id}"): {"outcome": "positive"},
+    ("post", "/api/v1/products"): {"sku": "NEW-{n}", "name": "Nuevo {n}"},
+    ("patch", "/api/v1/products/{product_id}"): {"family": "Otra"},
+    ("post", "/api/v1/campaigns"): {
+        "name": "Nueva {n}", "source": "web", "started_on": "2026-04-01",
+    },
+    ("patch", "/api/v1/campaigns/{campaign_id}"): {"cost": "10.00"},
 }  # fmt: skip
 MANAGER_ONLY = {
     ("post", "/api/v1/accounts/{account_id}/hand-over"),
     ("put", "/api/v1/accounts/{account_id}/credit-limit"),
     ("put", "/api/v1/goals"),
     ("post", "/api/v1/imports/{kind}"),
+    ("post", "/api/v1/products"),
+    ("patch", "/api/v1/products/{product_id}"),
+    ("post", "/api/v1/campaigns"),
+    ("patch", "/api/v1/campaigns/{campaign_id}"),
 }
 
 

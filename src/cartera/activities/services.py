@@ -41,3 +41,20 @@ def activity_log(
     )
     data_changed(Topic.ACTIVITIES)
     return validated_save(activity)
+
+
+ACTIVITY_FIELDS = (
+    "kind", "date", "duration_minutes", "summary", "outcome", "next_action_on", "next_action",
+)  # fmt: skip
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, data: dict[str, Any]) -> Activity:
+    """Change what was recorded of a contact: its outcome, summary, next action …"""
+    unknown = sorted(set(data) - set(ACTIVITY_FIELDS))
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
+    for field, value in data.items():
+        setattr(activity, field, value)
+    data_changed(Topic.ACTIVITIES)
+    return validated_save(activity)

@@ -352,3 +352,19 @@ def handover_accept(
                 on=on, by=by,
             )  # fmt: skip
     return moved
+
+
+CONTACT_FIELDS = ("name", "role", "phone", "email", "is_purchasing")
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, data: dict[str, Any]) -> Contact:
+    """Change a contact person; the phone and e-mail are normalised as on creation."""
+    unknown = sorted(set(data) - set(CONTACT_FIELDS))
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed.") for f in unknown})
+    clean = _normalized_contact_data(data, region=_region_for(contact.account.country))
+    for field, value in clean.items():
+        setattr(contact, field, value.strip() if isinstance(value, str) else value)
+    data_changed(Topic.ACCOUNTS)
+    return validated_save(contact)

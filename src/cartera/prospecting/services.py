@@ -24,6 +24,7 @@ from cartera.common.scoping import SYSTEM, can_change, sees_all
 from cartera.common.services import validated_save
 from cartera.prospecting.models import (
     OPEN_STAGES,
+    Campaign,
     DisqualificationReason,
     PipelineStage,
     QualificationItem,
@@ -216,3 +217,26 @@ def qualification_checklist_set(
         )
         saved.append(validated_save(row))
     return saved
+
+
+CAMPAIGN_FIELDS = ("name", "source", "started_on", "ended_on", "cost")
+
+
+@transaction.atomic
+def campaign_create(*, by: Actor, **fields: Any) -> Campaign:
+    """Add an acquisition campaign with its cost (S1.4); managers only."""
+    if not sees_all(by):
+        raise PermissionDenied(_("Only a manager can record campaigns."))
+    return validated_save(Campaign(**fields))
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, data: dict[str, Any], by: Actor) -> Campaign:
+    """Change a campaign's fields (a cost known later, an end date); managers only."""
+    if not sees_all(by):
+        raise PermissionDenied(_("Only a manager can change campaigns."))
+    for field, value in data.items():
+        if field not in CAMPAIGN_FIELDS:
+            raise PermissionDenied(_("%(field)s cannot be changed.") % {"field": field})
+        setattr(campaign, field, value)
+    return validated_save(campaign)

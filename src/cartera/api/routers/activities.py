@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cartera.activities.models import Activity, ActivityKind, Outcome
-from cartera.activities.services import activity_log
+from cartera.activities.services import activity_log, activity_update
 from cartera.api.access import get_visible, require_change, resolve, visible
 from cartera.api.schemas import PageQuery, Problem, keyset, page_schema
 from cartera.api.types import Day, Id, Text300
@@ -98,3 +98,25 @@ def activity_add(request: HttpRequest, payload: ActivityIn) -> Any:
         **data,
     )
     return Status(201, activity)
+
+
+class ActivityPatch(Schema):
+    kind: ActivityKind | None = None
+    date: Day | None = None
+    duration_minutes: int | None = Field(None, ge=0, le=100_000)
+    summary: Text300 | None = None
+    outcome: Outcome | Literal[""] | None = None
+    next_action_on: Day | None = None
+    next_action: Text300 | None = None
+
+
+@router.patch(
+    "/{activity_id}",
+    response={200: ActivityOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+)
+def activity_change(request: HttpRequest, activity_id: Id, payload: ActivityPatch) -> Any:
+    """Change a recorded activity (its outcome, next action …) on an account you may change."""
+    activity = get_visible(request, Activity.objects.select_related("account"), activity_id)
+    require_change(request, activity.account)
+    data = payload.dict(exclude_unset=True, exclude_none=True)
+    return activity_update(activity=activity, data=data)

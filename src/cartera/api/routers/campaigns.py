@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
-from cartera.api.access import get_visible, visible
+from cartera.api.access import get_visible, require_manager, visible
 from cartera.api.schemas import PageQuery, Problem, keyset, page_schema
-from cartera.api.types import Id
-from cartera.prospecting.models import Campaign
+from cartera.api.types import Day, Id, Money, Name
+from cartera.prospecting.models import Campaign, Source
+from cartera.prospecting.services import campaign_create, campaign_update
 
 router = Router(tags=["campaigns"])
 
@@ -43,3 +44,38 @@ def campaign_list(
 def campaign_read(request: HttpRequest, campaign_id: Id) -> Any:
     """Return one campaign."""
     return get_visible(request, Campaign.objects.all(), campaign_id)
+
+
+WRITE = {401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+
+
+class CampaignIn(Schema):
+    name: Name
+    source: Source
+    started_on: Day
+    ended_on: Day | None = None
+    cost: Money = Decimal(0)
+
+
+class CampaignPatch(Schema):
+    name: Name | None = None
+    source: Source | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
+    cost: Money | None = None
+
+
+@router.post("", response={201: CampaignOut, **WRITE})
+def campaign_add(request: HttpRequest, payload: CampaignIn) -> Any:
+    """Record an acquisition campaign and its cost (S1.4; managers)."""
+    require_manager(request)
+    return Status(201, campaign_create(by=request.user, **payload.dict()))
+
+
+@router.patch("/{campaign_id}", response={200: CampaignOut, **WRITE})
+def campaign_change(request: HttpRequest, campaign_id: Id, payload: CampaignPatch) -> Any:
+    """Change a campaign: its final cost, its end date … (managers)."""
+    campaign = get_visible(request, Campaign.objects.all(), campaign_id)
+    require_manager(request)
+    data = payload.dict(exclude_unset=True, exclude_none=True)
+    return campaign_update(campaign=campaign, data=data, by=request.user)

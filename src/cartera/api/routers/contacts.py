@@ -13,7 +13,7 @@ from cartera.api.access import get_visible, require_change, resolve, visible
 from cartera.api.schemas import PageQuery, Problem, keyset, page_schema
 from cartera.api.types import Email, Id, Name, Phone, Text120
 from cartera.clients.models import Account, Contact
-from cartera.clients.services import contact_create
+from cartera.clients.services import contact_create, contact_update
 
 router = Router(tags=["contacts"])
 
@@ -72,3 +72,23 @@ def contact_add(request: HttpRequest, payload: ContactIn) -> Any:
     assert account is not None
     require_change(request, account)
     return Status(201, contact_create(account=account, **data))
+
+
+class ContactPatch(Schema):
+    name: Name | None = None
+    role: Text120 | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    is_purchasing: bool | None = None
+
+
+@router.patch(
+    "/{contact_id}",
+    response={200: ContactOut, 401: Problem, 403: Problem, 404: Problem, 422: Problem},
+)
+def contact_change(request: HttpRequest, contact_id: Id, payload: ContactPatch) -> Any:
+    """Change a contact person of an account you may change."""
+    contact = get_visible(request, Contact.objects.select_related("account"), contact_id)
+    require_change(request, contact.account)
+    data = payload.dict(exclude_unset=True, exclude_none=True)
+    return contact_update(contact=contact, data=data)
