@@ -91,10 +91,19 @@ def sales_frame(n_lines: int, n_clients: int, n_products: int, n_salespeople: in
     discount = np.where(rng.random(n_lines) < 0.2, rng.integers(1, 30, n_lines), 0)
     amount = np.floor(price * quarters * (100 - discount) / 400 + 0.5).astype(np.int64)
     frame = pl.DataFrame(
-        {"invoice": invoice, "line": line, "client": client, "credit": credit, "day": day,
-         "product": rng.integers(0, n_products, n_lines), "quarters": quarters, "price": price,
-         "discount": discount, "amount": np.where(credit, -amount, amount)}
-    )  # fmt: skip
+        {
+            "invoice": invoice,
+            "line": line,
+            "client": client,
+            "credit": credit,
+            "day": day,
+            "product": rng.integers(0, n_products, n_lines),
+            "quarters": quarters,
+            "price": price,
+            "discount": discount,
+            "amount": np.where(credit, -amount, amount),
+        }
+    )
     return frame.select(
         _code("F", pl.col("invoice"), 8).alias("Nº Factura"),
         pl.col("line").cast(pl.String).alias("Línea"),
@@ -247,10 +256,18 @@ def _cli(env: dict[str, str], *args: str) -> None:
 
 def _migrate(env: dict[str, str]) -> None:
     subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "-v0",
-         "--settings=cartera.config.settings.base"],
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}, check=True, cwd=ROOT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "migrate",
+            "-v0",
+            "--settings=cartera.config.settings.base",
+        ],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT / "src")},
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def _load_base(env: dict[str, str], paths: dict[str, Path], *, clients: bool) -> None:
@@ -350,18 +367,26 @@ def run(quick: bool) -> dict[str, Any]:
         "products; and of a clients XLSX into an empty one. Whole import timed in a fresh "
         "process: read, convert, check, match, write, commit.",
         "quick": quick,
-        "data": {"sales_lines": n_lines, "clients": n_clients, "products": n_products,
-                 "salespeople": n_salespeople,
-                 "sales_file_mb": round(paths["sales"].stat().st_size / 2**20, 1),
-                 "clients_xlsx_mb": round(paths["clients_xlsx"].stat().st_size / 2**20, 1)},
-        "targets": {"sqlite_rows_per_second": 150_000, "postgres_rows_per_second": 200_000,
-                    "peak_rss_mb": 1024, "clients_xlsx_seconds": 15},
+        "data": {
+            "sales_lines": n_lines,
+            "clients": n_clients,
+            "products": n_products,
+            "salespeople": n_salespeople,
+            "sales_file_mb": round(paths["sales"].stat().st_size / 2**20, 1),
+            "clients_xlsx_mb": round(paths["clients_xlsx"].stat().st_size / 2**20, 1),
+        },
+        "targets": {
+            "sqlite_rows_per_second": 150_000,
+            "postgres_rows_per_second": 200_000,
+            "peak_rss_mb": 1024,
+            "clients_xlsx_seconds": 15,
+        },
         "peer": "Django bulk_create (batch_size 5,000) of the same invoices and lines in one "
         "transaction, instances built from the rows our import already parsed and checked: "
         "the peer's time is writing only.",
         "sqlite": _rates(sqlite),
         "postgres": postgres if "skipped" in (postgres or {}) else _rates(postgres or {}),
-    }  # fmt: skip
+    }
     write_result("import_quick" if quick else "import", payload)
     return payload
 

@@ -158,16 +158,23 @@ def import_command(
     from cartera.imports.services import DatabaseChangedError, import_file, mapping_save
 
     if kind not in KIND_NAMES:
-        raise fail(_("KIND must be one of {kinds}, got {k!r}").format(
-            kinds=", ".join(KIND_NAMES), k=kind))  # fmt: skip
+        raise fail(
+            _("KIND must be one of {kinds}, got {k!r}").format(kinds=", ".join(KIND_NAMES), k=kind)
+        )
     if errors_out and errors_out.suffix.lower() not in (".xlsx", ".csv"):
         raise fail(_("--errors expects a file ending in .xlsx or .csv"))
     columns = _mapping(map_ or [], {r.name for r in kind_named(kind).roles})
     user = acting_user(as_user)
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        RowsPerSecond(), TimeElapsedColumn(), console=errors, transient=True,
-    )  # fmt: skip
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RowsPerSecond(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
     tasks: dict[str, Any] = {}
     labels = {
         "read": _("reading and checking"),
@@ -188,10 +195,17 @@ def import_command(
     try:
         with progress:
             report = import_file(
-                kind=kind, path=file, user=user, columns=columns, mapping=use_map,
-                dry_run=dry_run, keep_valid=keep_valid, create_missing=create_missing,
-                sheet=int(sheet) if sheet and sheet.isdigit() else sheet, on_progress=advance,
-            )  # fmt: skip
+                kind=kind,
+                path=file,
+                user=user,
+                columns=columns,
+                mapping=use_map,
+                dry_run=dry_run,
+                keep_valid=keep_valid,
+                create_missing=create_missing,
+                sheet=int(sheet) if sheet and sheet.isdigit() else sheet,
+                on_progress=advance,
+            )
     except ReadError as exc:
         from cartera.imports.problems import Problems
 
@@ -242,8 +256,11 @@ def export_command(
     from cartera.imports.exports import EXPORT_KINDS, ExportError, export_file
 
     if kind not in EXPORT_KINDS:
-        raise fail(_("KIND must be one of {kinds}, got {k!r}").format(
-            kinds=", ".join(EXPORT_KINDS), k=kind))  # fmt: skip
+        raise fail(
+            _("KIND must be one of {kinds}, got {k!r}").format(
+                kinds=", ".join(EXPORT_KINDS), k=kind
+            )
+        )
     if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
         raise fail(_("--out expects a file ending in .xlsx, .csv or .parquet"))
     day = parse_date(as_of, "--as-of")
@@ -256,9 +273,12 @@ def export_command(
         raise fail(str(exc)) from None
     console.print(
         _("{n:,} rows written to {path}").format(n=exported.rows, path=exported.path)
-        + (_(" (the sheet holds {max:,} rows: the rest were left out)").format(max=exported.rows)
-           if exported.truncated else "")
-    )  # fmt: skip
+        + (
+            _(" (the sheet holds {max:,} rows: the rest were left out)").format(max=exported.rows)
+            if exported.truncated
+            else ""
+        )
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -81,7 +81,10 @@ def merged(
     results = [_merge(*row) for row in distinct.iter_rows()]
     table = distinct.with_columns(pl.Series(MERGED, results, dtype=pl.String))
     joined = keyed.join(
-        table, on=["__stored", "__given", "__columns"], how="left", nulls_equal=True,
+        table,
+        on=["__stored", "__given", "__columns"],
+        how="left",
+        nulls_equal=True,
         maintain_order="left",
-    )  # fmt: skip
+    )
     return joined.drop("__stored", "__given", "__columns")

@@ -77,21 +77,26 @@ def apply_filters(frame: pl.DataFrame, filters: Sequence[str]) -> pl.DataFrame:
     for text in filters:
         found = _FILTER.match(text)
         if not found:
-            raise ExportError(_("--filter expects field=value (or != >= <= > <), got %(f)r")
-                              % {"f": text})  # fmt: skip
+            raise ExportError(
+                _("--filter expects field=value (or != >= <= > <), got %(f)r") % {"f": text}
+            )
         name, op, raw = found["column"].strip(), found["op"], found["value"].strip()
         cents = f"{name}_cents" in frame.columns and name not in frame.columns
         column = f"{name}_cents" if cents else name
         if column not in frame.columns:
             shown = ", ".join(c.removesuffix("_cents") for c in frame.columns)
-            raise ExportError(_("--filter %(f)r: no column %(c)s (columns: %(all)s)")
-                              % {"f": text, "c": name, "all": shown})  # fmt: skip
+            raise ExportError(
+                _("--filter %(f)r: no column %(c)s (columns: %(all)s)")
+                % {"f": text, "c": name, "all": shown}
+            )
         dtype = frame.schema[column]
         try:
             value = _value(raw, dtype, cents) if raw else None
         except ValueError:
-            raise ExportError(_("--filter %(f)r: %(v)r does not fit the column %(c)s")
-                              % {"f": text, "v": raw, "c": name}) from None  # fmt: skip
+            raise ExportError(
+                _("--filter %(f)r: %(v)r does not fit the column %(c)s")
+                % {"f": text, "v": raw, "c": name}
+            ) from None
         target = pl.col(column)
         if isinstance(value, str) and op in ("=", "!="):
             target, value = target.str.to_lowercase(), value.lower()
@@ -103,8 +108,11 @@ def apply_filters(frame: pl.DataFrame, filters: Sequence[str]) -> pl.DataFrame:
             condition = target.is_not_null() if value is None else target.ne_missing(value)
         else:
             condition = {
-                ">=": target.__ge__, "<=": target.__le__, ">": target.__gt__, "<": target.__lt__,
-            }[op](value)  # fmt: skip
+                ">=": target.__ge__,
+                "<=": target.__le__,
+                ">": target.__gt__,
+                "<": target.__lt__,
+            }[op](value)
         frame = frame.filter(condition)
     return frame
 
@@ -173,8 +181,10 @@ def export_file(
     target = Path(path)
     suffix = target.suffix.lower()
     if kind not in EXPORT_KINDS:
-        raise ExportError(_("Unknown kind %(k)s; expected one of %(all)s.")
-                          % {"k": kind, "all": ", ".join(EXPORT_KINDS)})  # fmt: skip
+        raise ExportError(
+            _("Unknown kind %(k)s; expected one of %(all)s.")
+            % {"k": kind, "all": ", ".join(EXPORT_KINDS)}
+        )
     if suffix not in (".xlsx", ".csv", ".parquet"):
         raise ExportError(_("Export to .xlsx, .csv or .parquet, not %(s)r.") % {"s": suffix})
     frame = (

@@ -48,9 +48,11 @@ def hand_over(changes: pl.DataFrame, *, day: dt.date, reason: str, now: dt.datet
         open_periods.filter(started_on__lt=day).update(ended_on=day - dt.timedelta(days=1))
         open_periods.filter(started_on__gte=day).update(ended_on=day)
     opened = changes.select(
-        "account_id", "salesperson_id",
-        pl.lit(day).alias("started_on"), pl.lit(reason).alias("reason"),
-    )  # fmt: skip
+        "account_id",
+        "salesperson_id",
+        pl.lit(day).alias("started_on"),
+        pl.lit(reason).alias("reason"),
+    )
     return bulk_insert(
         OwnershipPeriod,
         complete(OwnershipPeriod, opened, first_id=next_id(OwnershipPeriod), now=now),

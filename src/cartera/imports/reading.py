@@ -150,10 +150,14 @@ def open_source(
 
 def _specs(source: Source) -> list[ColumnSpec]:
     specs = [
-        ColumnSpec(role.name, source.columns[role.name], READ_AS.get(role.value, ValueKind.TEXT),
-                   role.required)
+        ColumnSpec(
+            role.name,
+            source.columns[role.name],
+            READ_AS.get(role.value, ValueKind.TEXT),
+            role.required,
+        )
         for role in source.roles()
-    ]  # fmt: skip
+    ]
     if source.kind.attributes:
         specs += [
             ColumnSpec(f"{ATTRIBUTE_PREFIX}{h}", h, ValueKind.TEXT)
@@ -187,22 +191,34 @@ def _cell_conversions(source: Source) -> tuple[list[pl.Expr], list[Check]]:
         elif role.value is Value.BOOL:
             expr = cells.lookup(raw, cells.booleans())
             checks.append(
-                Check(raw.is_not_null() & new.is_null(), header, raw,
-                      _("yes or no (sí/no, sim/não, yes/no, 1/0)"))
-            )  # fmt: skip
+                Check(
+                    raw.is_not_null() & new.is_null(),
+                    header,
+                    raw,
+                    _("yes or no (sí/no, sim/não, yes/no, 1/0)"),
+                )
+            )
         elif role.value is Value.CHOICE:
             expr = cells.lookup(raw, role.choices)
             codes = ", ".join(dict.fromkeys(role.choices.values()))
             checks.append(
-                Check(raw.is_not_null() & new.is_null(), header, raw,
-                      _("one of: %(codes)s") % {"codes": codes})
-            )  # fmt: skip
+                Check(
+                    raw.is_not_null() & new.is_null(),
+                    header,
+                    raw,
+                    _("one of: %(codes)s") % {"codes": codes},
+                )
+            )
         elif role.value is Value.COUNTRY:
             expr = cells.lookup(raw, cells.countries())
             checks.append(
-                Check(raw.is_not_null() & new.is_null(), header, raw,
-                      _("a country: its ISO code (ES, PT, BR …) or its name"))
-            )  # fmt: skip
+                Check(
+                    raw.is_not_null() & new.is_null(),
+                    header,
+                    raw,
+                    _("a country: its ISO code (ES, PT, BR …) or its name"),
+                )
+            )
         converted.append((raw if expr is None else expr).alias(f"__new:{role.name}"))
         checks += _bounds(role, header, pl.col(role.name), new)
     return converted, checks
@@ -213,25 +229,43 @@ def _bounds(role: Role, header: str, raw: pl.Expr, new: pl.Expr) -> list[Check]:
     scale = 100 if role.value is Value.MONEY else 1
     shown = raw / 100 if role.value is Value.MONEY else raw
     if role.max_length and role.value in (
-        Value.TEXT, Value.NAME, Value.CODE, Value.REFERENCE, Value.EMAIL, Value.URL,
-        Value.TAX_ID, Value.PHONE,
-    ):  # fmt: skip
+        Value.TEXT,
+        Value.NAME,
+        Value.CODE,
+        Value.REFERENCE,
+        Value.EMAIL,
+        Value.URL,
+        Value.TAX_ID,
+        Value.PHONE,
+    ):
         checks.append(
-            Check(new.str.len_chars() > role.max_length, header, raw,
-                  _("at most %(n)s characters") % {"n": role.max_length})
-        )  # fmt: skip
+            Check(
+                new.str.len_chars() > role.max_length,
+                header,
+                raw,
+                _("at most %(n)s characters") % {"n": role.max_length},
+            )
+        )
     if role.above_zero:
         checks.append(Check(new <= 0, header, shown, _("a number greater than zero")))
     if role.minimum is not None:
         checks.append(
-            Check(new < role.minimum * scale, header, shown,
-                  _("a number not below %(n)s") % {"n": role.minimum})
-        )  # fmt: skip
+            Check(
+                new < role.minimum * scale,
+                header,
+                shown,
+                _("a number not below %(n)s") % {"n": role.minimum},
+            )
+        )
     if role.maximum is not None:
         checks.append(
-            Check(new > role.maximum * scale, header, shown,
-                  _("a number not above %(n)s") % {"n": role.maximum})
-        )  # fmt: skip
+            Check(
+                new > role.maximum * scale,
+                header,
+                shown,
+                _("a number not above %(n)s") % {"n": role.maximum},
+            )
+        )
     return checks
 
 

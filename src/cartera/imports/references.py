@@ -115,9 +115,11 @@ def salespeople(
     missing = pl.col(column).is_not_null() & pl.col(into).is_null()
     if not create_missing:
         check = Check(
-            missing, header, pl.col(column),
+            missing,
+            header,
+            pl.col(column),
             _("the name or e-mail of a salesperson in cartera (or --create-missing)"),
-        )  # fmt: skip
+        )
         return Resolved(apply_checks(joined.drop("__key"), [check], problems))
     new = (
         joined.filter(missing)
@@ -162,10 +164,16 @@ def products(
     carry = {"list_price": "__list_price", "unit_cost": "__unit_cost"}
     if not create_missing:
         resolved = resolve_codes(
-            frame, column, stored, code="sku", into=into, header=header,
+            frame,
+            column,
+            stored,
+            code="sku",
+            into=into,
+            header=header,
             expected=_("the SKU of a product in cartera (or --create-missing)"),
-            problems=problems, carry=carry,
-        )  # fmt: skip
+            problems=problems,
+            carry=carry,
+        )
         return Resolved(resolved)
     table = stored.select(
         pl.col("sku").alias(column),
@@ -194,10 +202,14 @@ def products(
     filled = (
         joined.join(
             new.select(
-                column, "__new_id",
-                pl.col("list_price").alias("__new_price"), pl.col("unit_cost").alias("__new_cost"),
+                column,
+                "__new_id",
+                pl.col("list_price").alias("__new_price"),
+                pl.col("unit_cost").alias("__new_cost"),
             ),
-            on=column, how="left", maintain_order="left",
+            on=column,
+            how="left",
+            maintain_order="left",
         )
         .with_columns(
             pl.coalesce(into, "__new_id").alias(into),
@@ -205,7 +217,7 @@ def products(
             pl.coalesce("__unit_cost", "__new_cost").alias("__unit_cost"),
         )
         .drop("__new_id", "__new_price", "__new_cost")
-    )  # fmt: skip
+    )
     created = complete(
         Product, new.rename({column: "sku"}).drop("__new_id"), first_id=first, now=now
     )
@@ -221,8 +233,14 @@ def campaigns(
     stored = read_rows(Campaign, ["name"]).with_columns(name_key(pl.col("name")).alias("__name"))
     keyed = frame.with_columns(name_key(pl.col(column)).alias("__campaign"))
     resolved = resolve_codes(
-        keyed, "__campaign", stored, code="__name", into=into, header=header,
-        expected=_("the name of a campaign in cartera"), problems=problems,
+        keyed,
+        "__campaign",
+        stored,
+        code="__name",
+        into=into,
+        header=header,
+        expected=_("the name of a campaign in cartera"),
+        problems=problems,
         shown=pl.col(column),
-    )  # fmt: skip
+    )
     return resolved.drop("__campaign")

@@ -124,12 +124,23 @@ def _sales(kind: Kind, user: Any) -> pl.DataFrame:
         f"WHERE {owner_clause(user)} ORDER BY s.date, s.number, l.line_no"
     )
     schema = {
-        "invoice": pl.String, "line": pl.Int64, "kind": pl.String, "client": pl.String,
-        "date": pl.Date, "due_date": pl.Date, "salesperson": pl.String, "channel": pl.String,
-        "product": pl.String, "product_name": pl.String, "family": pl.String,
-        "quantity": pl.Float64, "unit_price_cents": MONEY, "discount_pct": pl.Float64,
-        "amount_cents": MONEY, "cost_cents": MONEY,
-    }  # fmt: skip
+        "invoice": pl.String,
+        "line": pl.Int64,
+        "kind": pl.String,
+        "client": pl.String,
+        "date": pl.Date,
+        "due_date": pl.Date,
+        "salesperson": pl.String,
+        "channel": pl.String,
+        "product": pl.String,
+        "product_name": pl.String,
+        "family": pl.String,
+        "quantity": pl.Float64,
+        "unit_price_cents": MONEY,
+        "discount_pct": pl.Float64,
+        "amount_cents": MONEY,
+        "cost_cents": MONEY,
+    }
     return read_frame(sql, schema=schema)
 
 
@@ -141,8 +152,14 @@ def _payments(kind: Kind, user: Any) -> pl.DataFrame:
         "LEFT JOIN sales_sale s ON s.id = p.sale_id "
         f"WHERE {owner_clause(user)} ORDER BY p.date, p.reference"
     )
-    schema = {"reference": pl.String, "client": pl.String, "invoice": pl.String,
-              "date": pl.Date, "amount_cents": MONEY, "method": pl.String}  # fmt: skip
+    schema = {
+        "reference": pl.String,
+        "client": pl.String,
+        "invoice": pl.String,
+        "date": pl.Date,
+        "amount_cents": MONEY,
+        "method": pl.String,
+    }
     return read_frame(sql, schema=schema)
 
 
@@ -230,12 +247,31 @@ def diagnosis_frame(*, user: Any, as_of: dt.date | None = None) -> pl.DataFrame:
         schema={"client": pl.String, "client_name": pl.String},
     )
     wanted = [
-        "client", "client_name", "abc_class", "revenue_rank", "window_revenue_cents",
-        "revenue_share", "cumulative_share", "previous_revenue_cents", "first_purchase",
-        "last_purchase", "recency_days", "purchase_days", "tickets", "frequency",
-        "monetary_cents", "r_score", "f_score", "m_score", "rfm_score", "rfm_segment", "status",
-        "salesperson", "segment", "city",
-    ]  # fmt: skip
+        "client",
+        "client_name",
+        "abc_class",
+        "revenue_rank",
+        "window_revenue_cents",
+        "revenue_share",
+        "cumulative_share",
+        "previous_revenue_cents",
+        "first_purchase",
+        "last_purchase",
+        "recency_days",
+        "purchase_days",
+        "tickets",
+        "frequency",
+        "monetary_cents",
+        "r_score",
+        "f_score",
+        "m_score",
+        "rfm_score",
+        "rfm_segment",
+        "status",
+        "salesperson",
+        "segment",
+        "city",
+    ]
     joined = scored.join(names, on="client", how="left")
     return joined.select([c for c in wanted if c in joined.columns]).sort(
         "revenue_rank", "client", nulls_last=True

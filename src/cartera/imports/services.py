@@ -116,16 +116,21 @@ def _saved(kind: Kind, mapping: str | None) -> dict[str, str]:
     saved = ColumnMapping.objects.filter(kind=kind.name, name=mapping).first()
     if saved is None:
         raise ValidationError(
-            {"mapping": _("There is no saved mapping %(name)s for %(kind)s.")
-             % {"name": mapping, "kind": kind.name}}
-        )  # fmt: skip
+            {
+                "mapping": _("There is no saved mapping %(name)s for %(kind)s.")
+                % {"name": mapping, "kind": kind.name}
+            }
+        )
     return dict(saved.columns)
 
 
 def _open(
-    kind: Kind, path: str | Path, columns: Mapping[str, str] | None, mapping: str | None,
+    kind: Kind,
+    path: str | Path,
+    columns: Mapping[str, str] | None,
+    mapping: str | None,
     sheet: str | int | None,
-) -> Source:  # fmt: skip
+) -> Source:
     return open_source(kind, path, overrides=columns, saved=_saved(kind, mapping), sheet=sheet)
 
 
@@ -273,9 +278,11 @@ def import_file(
     source = _open(spec, path, columns, mapping, sheet)
     problems = Problems()
     typed = convert(
-        source, problems, track="invoice" if spec.name == "sales" else None,
+        source,
+        problems,
+        track="invoice" if spec.name == "sales" else None,
         on_progress=on_progress,
-    )  # fmt: skip
+    )
     # The raw cells (the largest thing held) are not needed once converted.
     source = source.without_cells()
     company = company_settings()
@@ -338,9 +345,11 @@ def mapping_save(
     unknown = sorted(set(columns) - {r.name for r in spec.roles})
     if unknown:
         raise ValidationError(
-            {"columns": _("Unknown fields for %(kind)s: %(fields)s.")
-             % {"kind": kind, "fields": ", ".join(unknown)}}
-        )  # fmt: skip
+            {
+                "columns": _("Unknown fields for %(kind)s: %(fields)s.")
+                % {"kind": kind, "fields": ", ".join(unknown)}
+            }
+        )
     saved = ColumnMapping.objects.filter(kind=spec.name, name=name.strip()).first()
     if saved is None:
         saved = ColumnMapping(kind=spec.name, name=name.strip())

@@ -22,8 +22,16 @@ from cartera.imports.storage import read_rows
 from cartera.imports.validators import phone, tax_id
 
 # Stored values the checks need, whatever the file gives.
-_CONTEXT = ("country", "tax_id", "status", "lost_on", "pipeline_stage", "disqualified_reason",
-            "owner_id", "attributes")  # fmt: skip
+_CONTEXT = (
+    "country",
+    "tax_id",
+    "status",
+    "lost_on",
+    "pipeline_stage",
+    "disqualified_reason",
+    "owner_id",
+    "attributes",
+)
 
 
 def _stored(fields: list[str]) -> pl.DataFrame:
@@ -53,9 +61,13 @@ def _validated(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
     if ctx.has("tax_id"):
         fresh = pl.when(~pl.col("tax_id").eq_missing(pl.col("__tax_id"))).then(pl.col("tax_id"))
         rows = checked_by_library(
-            rows.with_columns(fresh.alias("__tax_check")), "__tax_check",
-            ctx.header("tax_id"), tax_id, ctx.problems, extra=["__region"],
-        ).drop("__tax_check")  # fmt: skip
+            rows.with_columns(fresh.alias("__tax_check")),
+            "__tax_check",
+            ctx.header("tax_id"),
+            tax_id,
+            ctx.problems,
+            extra=["__region"],
+        ).drop("__tax_check")
     return rows
 
 
@@ -71,20 +83,26 @@ def _rules(ctx: Context, rows: pl.DataFrame, default_status: str) -> pl.DataFram
         Check(
             (status == Status.LOST) & value("lost_on").is_null(),
             ctx.header("lost_on" if ctx.has("lost_on") else "status"),
-            status, _("a lost-on date for a lost client (column lost_on)"),
+            status,
+            _("a lost-on date for a lost client (column lost_on)"),
         ),
         Check(
             (value("pipeline_stage") == "lost")
             & pl.coalesce(value("disqualified_reason"), pl.lit("")).eq(""),
-            ctx.header("pipeline_stage"), value("pipeline_stage"),
+            ctx.header("pipeline_stage"),
+            value("pipeline_stage"),
             _("a disqualification reason for a disqualified prospect"),
         ),
-    ]  # fmt: skip
+    ]
     if ctx.has("credit_limit"):
         checks.append(
-            Check(pl.col("credit_limit") < 0, ctx.header("credit_limit"),
-                  pl.col("credit_limit") / 100, _("a credit limit of zero or more"))
-        )  # fmt: skip
+            Check(
+                pl.col("credit_limit") < 0,
+                ctx.header("credit_limit"),
+                pl.col("credit_limit") / 100,
+                _("a credit limit of zero or more"),
+            )
+        )
     return checked(ctx, rows, checks)
 
 
@@ -95,9 +113,14 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     extra: list[str] = []
     if ctx.has("owner"):
         resolved = references.salespeople(
-            rows, "owner", into="owner_id", header=ctx.header("owner"),
-            problems=ctx.problems, create_missing=ctx.create_missing, now=ctx.now,
-        )  # fmt: skip
+            rows,
+            "owner",
+            into="owner_id",
+            header=ctx.header("owner"),
+            problems=ctx.problems,
+            create_missing=ctx.create_missing,
+            now=ctx.now,
+        )
         rows = resolved.frame
         steps += [resolved.created] if resolved.created else []
         extra.append("owner_id")
@@ -124,25 +147,39 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
             rows, stored="__attributes", given=given_json, unknown=unknown, prefix=ATTRIBUTE_PREFIX
         )
     incoming = rows.select(
-        "row", *extra,
+        "row",
+        *extra,
         *[pl.col(r).alias(a) for r, a in fields.items()],
         *([pl.col(attributes.MERGED).alias("attributes")] if with_attributes else []),
-    )  # fmt: skip
+    )
     compared = [a for a in fields.values() if a != "code"] + extra
     compared += ["attributes"] if with_attributes else []
     label = ctx.kind.name
     step = plan_upsert(
-        Account, label, incoming, stored, key=["code"], fields=compared,
-        first_id=next_id(Account), now=ctx.now, fixed={"status": default_status},
-    )  # fmt: skip
+        Account,
+        label,
+        incoming,
+        stored,
+        key=["code"],
+        fields=compared,
+        first_id=next_id(Account),
+        now=ctx.now,
+        fixed={"status": default_status},
+    )
     steps.append(step)
     steps.append(
         Step(
-            OwnershipPeriod, "ownership_periods",
-            ownership.first_periods(step.creates, day=ctx.today, reason=ctx.reason,
-                                    first_id=next_id(OwnershipPeriod), now=ctx.now),
+            OwnershipPeriod,
+            "ownership_periods",
+            ownership.first_periods(
+                step.creates,
+                day=ctx.today,
+                reason=ctx.reason,
+                first_id=next_id(OwnershipPeriod),
+                now=ctx.now,
+            ),
         )
-    )  # fmt: skip
+    )
     result = Plan(steps, label, incoming.height)
     if "owner_id" in extra:
         handed = rows.filter(

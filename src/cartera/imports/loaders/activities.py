@@ -34,16 +34,27 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     """Plan the activities of the file; by default each is its client's owner's."""
     steps = []
     rows = references.resolve_codes(
-        rows, "client", references.accounts("owner_id"), code="code", into="account_id",
-        header=ctx.header("client"), expected=_("the code of a client in cartera"),
-        problems=ctx.problems, carry={"owner_id": "__owner"},
-    )  # fmt: skip
+        rows,
+        "client",
+        references.accounts("owner_id"),
+        code="code",
+        into="account_id",
+        header=ctx.header("client"),
+        expected=_("the code of a client in cartera"),
+        problems=ctx.problems,
+        carry={"owner_id": "__owner"},
+    )
     given = ["account_id"]
     if ctx.has("salesperson"):
         resolved = references.salespeople(
-            rows, "salesperson", into="salesperson_id", header=ctx.header("salesperson"),
-            problems=ctx.problems, create_missing=ctx.create_missing, now=ctx.now,
-        )  # fmt: skip
+            rows,
+            "salesperson",
+            into="salesperson_id",
+            header=ctx.header("salesperson"),
+            problems=ctx.problems,
+            create_missing=ctx.create_missing,
+            now=ctx.now,
+        )
         rows = resolved.frame
         steps += [resolved.created] if resolved.created else []
         given.append("salesperson_id")
@@ -65,24 +76,29 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
         )
         rows = apply_checks(
             rows,
-            [Check(
-                pl.col("contact").is_not_null() & pl.col("contact_id").is_null(),
-                ctx.header("contact"), pl.col("contact"),
-                _("the name of a contact of the same client"),
-            )],
+            [
+                Check(
+                    pl.col("contact").is_not_null() & pl.col("contact_id").is_null(),
+                    ctx.header("contact"),
+                    pl.col("contact"),
+                    _("the name of a contact of the same client"),
+                )
+            ],
             ctx.problems,
-        )  # fmt: skip
+        )
         given.append("contact_id")
     fields = given_fields(ctx)
     summary = pl.col("summary") if ctx.has("summary") else pl.lit(None, pl.String)
     incoming = rows.select(
-        "row", *[c for c in given if c != "salesperson_id"],
+        "row",
+        *[c for c in given if c != "salesperson_id"],
         pl.col("__salesperson").alias("salesperson_id"),
         *[pl.col(r).alias(a) for r, a in fields.items()],
         *_numbered(summary),
-    )  # fmt: skip
-    stored = read_rows(Activity, ["account_id", "date", "kind", "summary", *given[1:],
-                                  *fields.values()]).sort("id")  # fmt: skip
+    )
+    stored = read_rows(
+        Activity, ["account_id", "date", "kind", "summary", *given[1:], *fields.values()]
+    ).sort("id")
     stored = stored.with_columns(_numbered(pl.col("summary")))
     compared = [c for c in [*given[1:], *fields.values()] if c not in KEY]
     label = "activities"

@@ -137,9 +137,16 @@ def upsert(
     if stored_key:
         stored = stored.with_columns(e.alias(k) for k, e in stored_key.items())
     return plan_upsert(
-        model, label, incoming, stored, key=key, fields=fields,
-        first_id=next_id(model), now=ctx.now, fixed=fixed,
-    )  # fmt: skip
+        model,
+        label,
+        incoming,
+        stored,
+        key=key,
+        fields=fields,
+        first_id=next_id(model),
+        now=ctx.now,
+        fixed=fixed,
+    )
 
 
 def stored_key_inputs(stored_key: dict[str, pl.Expr] | None) -> list[str]:

@@ -25,16 +25,28 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     fields = given_fields(ctx)
     if ctx.has("ended_on"):
         rows = checked(
-            ctx, rows,
-            [Check(pl.col("ended_on") < pl.col("started_on"), ctx.header("ended_on"),
-                   pl.col("ended_on"), _("a date on or after the start"))],
-        )  # fmt: skip
+            ctx,
+            rows,
+            [
+                Check(
+                    pl.col("ended_on") < pl.col("started_on"),
+                    ctx.header("ended_on"),
+                    pl.col("ended_on"),
+                    _("a date on or after the start"),
+                )
+            ],
+        )
     rows = rows.with_columns(name_key(pl.col("name")).alias(KEY))
     rows = unique_in_file(ctx, rows, [KEY], "name", shown=pl.col("name"))
     incoming = rows.select("row", KEY, *[pl.col(r).alias(a) for r, a in fields.items()])
     label = "campaigns"
     step = upsert(
-        ctx, Campaign, label, incoming, key=[KEY], fields=list(fields.values()),
+        ctx,
+        Campaign,
+        label,
+        incoming,
+        key=[KEY],
+        fields=list(fields.values()),
         stored_key={KEY: name_key(pl.col("name"))},
-    )  # fmt: skip
+    )
     return Plan([step], label, incoming.height)

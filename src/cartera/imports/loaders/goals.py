@@ -16,9 +16,14 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     steps = []
     if ctx.has("salesperson"):
         resolved = references.salespeople(
-            rows, "salesperson", into="salesperson_id", header=ctx.header("salesperson"),
-            problems=ctx.problems, create_missing=ctx.create_missing, now=ctx.now,
-        )  # fmt: skip
+            rows,
+            "salesperson",
+            into="salesperson_id",
+            header=ctx.header("salesperson"),
+            problems=ctx.problems,
+            create_missing=ctx.create_missing,
+            now=ctx.now,
+        )
         rows = resolved.frame
         steps += [resolved.created] if resolved.created else []
     else:

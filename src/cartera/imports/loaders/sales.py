@@ -82,9 +82,13 @@ def _signs(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
         checks.append(Check(wrong, ctx.header("amount"), pl.col("amount") / 100, expected))
     if ctx.has("cost"):
         checks.append(
-            Check(~credit & (pl.col("cost") < 0), ctx.header("cost"), pl.col("cost") / 100,
-                  _("a cost of zero or more on an invoice"))
-        )  # fmt: skip
+            Check(
+                ~credit & (pl.col("cost") < 0),
+                ctx.header("cost"),
+                pl.col("cost") / 100,
+                _("a cost of zero or more on an invoice"),
+            )
+        )
     return checked(ctx, rows, checks)
 
 
@@ -113,8 +117,14 @@ def _lines(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
 
 def _consistent(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
     """Refuse lines whose invoice fields differ from the invoice's first line."""
-    roles = {"account_id": "client", "date": "date", "due_date": "due_date",
-             "__salesperson": "salesperson", "channel": "channel", "kind": "kind"}  # fmt: skip
+    roles = {
+        "account_id": "client",
+        "date": "date",
+        "due_date": "due_date",
+        "__salesperson": "salesperson",
+        "channel": "channel",
+        "kind": "kind",
+    }
     checks = []
     first_row = pl.col("row").first().over("invoice")
     for column in _HEADER:
@@ -125,9 +135,13 @@ def _consistent(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
         shown = pl.col(role) if role in rows.columns else pl.col(column)
         template = _("the same value as the invoice's first line (row {})")
         checks.append(
-            Check(~pl.col(column).eq_missing(first), ctx.header(role), shown,
-                  pl.format(template, first_row))
-        )  # fmt: skip
+            Check(
+                ~pl.col(column).eq_missing(first),
+                ctx.header(role),
+                shown,
+                pl.format(template, first_row),
+            )
+        )
     return checked(ctx, rows, checks)
 
 
@@ -139,15 +153,25 @@ def _whole_invoices(ctx: Context, rows: pl.DataFrame, everything: pl.DataFrame) 
     if lost.len() == 0:
         return rows
     check = Check(
-        pl.col("invoice").is_in(lost.unique().implode()), ctx.header("invoice"),
-        pl.col("invoice"), _("every line of this invoice valid (another line has a problem)"),
-    )  # fmt: skip
+        pl.col("invoice").is_in(lost.unique().implode()),
+        ctx.header("invoice"),
+        pl.col("invoice"),
+        _("every line of this invoice valid (another line has a problem)"),
+    )
     return checked(ctx, rows, [check])
 
 
 def _stored_lines(sale_ids: pl.Series) -> pl.DataFrame:
-    columns = ["sale_id", "line_no", "product_id", "quantity", "unit_price", "discount_pct",
-               "amount", "cost"]  # fmt: skip
+    columns = [
+        "sale_id",
+        "line_no",
+        "product_id",
+        "quantity",
+        "unit_price",
+        "discount_pct",
+        "amount",
+        "cost",
+    ]
     if sale_ids.len() == 0:
         return read_rows(SaleLine, columns, where="1 = 0")
     low, high = int(sale_ids.min()), int(sale_ids.max())  # type: ignore[arg-type]
@@ -174,16 +198,26 @@ def refresh_totals(sale_ids: list[int]) -> None:
 def _references(ctx: Context, rows: pl.DataFrame) -> tuple[pl.DataFrame, list[Step]]:
     steps: list[Step] = []
     rows = references.resolve_codes(
-        rows, "client", references.accounts("owner_id", "payment_terms_days"), code="code",
-        into="account_id", header=ctx.header("client"),
-        expected=_("the code of a client in cartera"), problems=ctx.problems,
+        rows,
+        "client",
+        references.accounts("owner_id", "payment_terms_days"),
+        code="code",
+        into="account_id",
+        header=ctx.header("client"),
+        expected=_("the code of a client in cartera"),
+        problems=ctx.problems,
         carry={"owner_id": "__owner", "payment_terms_days": "__terms"},
-    )  # fmt: skip
+    )
     if ctx.has("product"):
         resolved = references.products(
-            rows, "product", into="product_id", header=ctx.header("product"),
-            problems=ctx.problems, create_missing=ctx.create_missing, now=ctx.now,
-        )  # fmt: skip
+            rows,
+            "product",
+            into="product_id",
+            header=ctx.header("product"),
+            problems=ctx.problems,
+            create_missing=ctx.create_missing,
+            now=ctx.now,
+        )
         rows = resolved.frame
         steps += [resolved.created] if resolved.created else []
     else:
@@ -191,9 +225,14 @@ def _references(ctx: Context, rows: pl.DataFrame) -> tuple[pl.DataFrame, list[St
         steps += created
     if ctx.has("salesperson"):
         resolved = references.salespeople(
-            rows, "salesperson", into="salesperson_id", header=ctx.header("salesperson"),
-            problems=ctx.problems, create_missing=ctx.create_missing, now=ctx.now,
-        )  # fmt: skip
+            rows,
+            "salesperson",
+            into="salesperson_id",
+            header=ctx.header("salesperson"),
+            problems=ctx.problems,
+            create_missing=ctx.create_missing,
+            now=ctx.now,
+        )
         rows = resolved.frame
         steps += [resolved.created] if resolved.created else []
         rows = rows.with_columns(pl.coalesce("salesperson_id", "__owner").alias("__salesperson"))
@@ -211,33 +250,66 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     rows = rows.with_columns(
         _kind(ctx).alias("__kind"),
         (pl.col("line") if ctx.has("line") else pl.int_range(1, pl.len() + 1).over("invoice"))
-        .cast(pl.Int64).alias("line_no"),
-        (pl.coalesce("due_date", pl.col("date") + terms) if ctx.has("due_date")
-         else pl.col("date") + terms).alias("due_date"),
-        (pl.coalesce("channel", pl.lit(Channel.B2B)) if ctx.has("channel")
-         else pl.lit(Channel.B2B, pl.String)).alias("channel"),
-    )  # fmt: skip
+        .cast(pl.Int64)
+        .alias("line_no"),
+        (
+            pl.coalesce("due_date", pl.col("date") + terms)
+            if ctx.has("due_date")
+            else pl.col("date") + terms
+        ).alias("due_date"),
+        (
+            pl.coalesce("channel", pl.lit(Channel.B2B))
+            if ctx.has("channel")
+            else pl.lit(Channel.B2B, pl.String)
+        ).alias("channel"),
+    )
     rows = checked(
-        ctx, rows,
-        [Check(pl.col("due_date") < pl.col("date"), ctx.header("due_date"), pl.col("due_date"),
-               _("a due date on or after the invoice date"))],
-    )  # fmt: skip
+        ctx,
+        rows,
+        [
+            Check(
+                pl.col("due_date") < pl.col("date"),
+                ctx.header("due_date"),
+                pl.col("due_date"),
+                _("a due date on or after the invoice date"),
+            )
+        ],
+    )
     rows = _signs(ctx, rows)
     key_role = "line" if ctx.has("line") else "invoice"
     rows = checked(
-        ctx, rows,
-        [duplicates(["invoice", "line_no"] if line_level else ["invoice"], ctx.header(key_role),
-                    pl.col(key_role))],
-    )  # fmt: skip
+        ctx,
+        rows,
+        [
+            duplicates(
+                ["invoice", "line_no"] if line_level else ["invoice"],
+                ctx.header(key_role),
+                pl.col(key_role),
+            )
+        ],
+    )
     rows = _consistent(ctx, rows)
     rows = _whole_invoices(ctx, rows, everything)
     del everything
     # Only what the invoices and lines need from here: a million rows of helper columns
     # would otherwise be copied by every join below.
     rows = _lines(ctx, rows).select(
-        "row", "invoice", "line_no", "__kind", "account_id", "date", "due_date", "channel",
-        "__salesperson", "product_id", "quantity", "unit_price", "discount_pct", "amount", "cost",
-    )  # fmt: skip
+        "row",
+        "invoice",
+        "line_no",
+        "__kind",
+        "account_id",
+        "date",
+        "due_date",
+        "channel",
+        "__salesperson",
+        "product_id",
+        "quantity",
+        "unit_price",
+        "discount_pct",
+        "amount",
+        "cost",
+    )
 
     invoices = (
         rows.group_by("invoice", maintain_order=True)
@@ -253,13 +325,26 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     )
     compared = ["account_id", "date"]
     compared += ["kind"] if ctx.has("kind") or ctx.has("amount") else []
-    compared += [c for c, r in (("due_date", "due_date"), ("salesperson_id", "salesperson"),
-                                ("channel", "channel")) if ctx.has(r)]  # fmt: skip
+    compared += [
+        c
+        for c, r in (
+            ("due_date", "due_date"),
+            ("salesperson_id", "salesperson"),
+            ("channel", "channel"),
+        )
+        if ctx.has(r)
+    ]
     stored = read_rows(Sale, ["number", *compared])
     sales = plan_upsert(
-        Sale, "sales", invoices, stored, key=["number"], fields=compared,
-        first_id=next_id(Sale), now=ctx.now,
-    )  # fmt: skip
+        Sale,
+        "sales",
+        invoices,
+        stored,
+        key=["number"],
+        fields=compared,
+        first_id=next_id(Sale),
+        now=ctx.now,
+    )
     ids = pl.concat(
         [
             stored.select("number", pl.col("id").alias("sale_id")),
@@ -287,19 +372,33 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
         line_fields.remove("amount")
     stored_lines = _stored_lines(existing)
     planned = plan_upsert(
-        SaleLine, "sale_lines", lines, stored_lines,
-        key=["sale_id", "line_no"], fields=line_fields, first_id=next_id(SaleLine), now=ctx.now,
-    )  # fmt: skip
+        SaleLine,
+        "sale_lines",
+        lines,
+        stored_lines,
+        key=["sale_id", "line_no"],
+        fields=line_fields,
+        first_id=next_id(SaleLine),
+        now=ctx.now,
+    )
     steps += [sales, planned]
     result = Plan(steps, "sales", lines.height)
     touched = (
-        pl.concat([planned.updates.select("id").join(
-            stored_lines.select("id", "sale_id"), on="id")["sale_id"],
-            planned.creates["sale_id"].filter(planned.creates["sale_id"].is_in(existing.implode())),
-        ]).unique().to_list()
+        pl.concat(
+            [
+                planned.updates.select("id").join(stored_lines.select("id", "sale_id"), on="id")[
+                    "sale_id"
+                ],
+                planned.creates["sale_id"].filter(
+                    planned.creates["sale_id"].is_in(existing.implode())
+                ),
+            ]
+        )
+        .unique()
+        .to_list()
         if existing.len()
         else []
-    )  # fmt: skip
+    )
     if touched:
         result.after.append(lambda: refresh_totals(touched))
     return result

@@ -20,8 +20,12 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     if ctx.has("phone"):
         rows = checked_by_library(
             rows.with_columns(pl.lit(ctx.region).alias("__region")),
-            "phone", ctx.header("phone"), phone, ctx.problems, extra=["__region"],
-        ).drop("__region")  # fmt: skip
+            "phone",
+            ctx.header("phone"),
+            phone,
+            ctx.problems,
+            extra=["__region"],
+        ).drop("__region")
     stored = read_rows(Salesperson, ["name", "email", *[a for a in fields.values() if a != "name"]])
     stored = stored.with_columns(name_key(pl.col("name")).alias(KEY))
     known = stored.select(KEY).to_series()
