@@ -92,7 +92,11 @@ class Sale(TimeStampedModel):
 
 class SaleLine(models.Model):
     sale = models.ForeignKey(
-        Sale, verbose_name=_("sale"), on_delete=models.CASCADE, related_name="lines"
+        Sale,
+        verbose_name=_("sale"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,  # covered by the unique (sale, line_no)
     )
     line_no = models.PositiveIntegerField(_("line"))
     product = models.ForeignKey(
@@ -100,6 +104,7 @@ class SaleLine(models.Model):
         verbose_name=_("product"),
         on_delete=models.PROTECT,
         related_name="sale_lines",
+        db_index=False,  # the saleline_product index below
     )
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
     unit_price = MoneyField(_("unit price"))
