@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from cartera.analytics.diagnosis import client_table, diagnose, parallel
+from cartera.analytics.diagnosis import abc_classes, client_table, diagnose, parallel
 
 D = dt.date
 _DAYS = (D(2025, 12, 31) - D(2019, 1, 1)).days
@@ -122,3 +122,16 @@ def test_lines_far_back_and_before_1970_count_only_for_first_purchase():
 
 def test_the_parallel_runner_returns_every_result_by_name():
     assert parallel.run_all({"a": lambda: 1, "b": lambda: "two"}) == {"a": 1, "b": "two"}
+
+
+@FEW
+@given(portfolios(), st.randoms(use_true_random=False))
+def test_abc_classes_of_a_reordered_table_are_the_same(sales, random):
+    # client_table hands its rows over in ABC order; any other order is sorted again.
+    table, _ = client_table(sales)
+    order = list(range(table.height))
+    random.shuffle(order)
+    by_id = table.sort("client")
+    expected = abc_classes(table)
+    assert_frame_equal(abc_classes(table[order]), expected, check_exact=True)
+    assert_frame_equal(abc_classes(by_id), expected, check_exact=True)

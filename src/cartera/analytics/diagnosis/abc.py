@@ -100,11 +100,44 @@ def abc_classes(
     )
 
 
+def _comparable(ids: pl.Series) -> pl.Series | None:
+    """Return ids as values that compare in Polars' sort order, or ``None`` if unsure."""
+    if isinstance(ids.dtype, pl.Enum):
+        return ids.to_physical()
+    if ids.dtype == pl.String or isinstance(ids.dtype, pl.Categorical):
+        return ids.cast(pl.String)
+    return None
+
+
+def _in_order(active: pl.Series, revenue: pl.Series, ids: pl.Series) -> bool:
+    """Return whether the rows already come in ABC order (as client_table gives them)."""
+    comparable = _comparable(ids)
+    if comparable is None or active.len() < 2:
+        return comparable is not None
+    a, r = active.to_numpy(), revenue.to_numpy()
+    same_activity = a[:-1] == a[1:]
+    same_revenue = same_activity & (r[:-1] == r[1:])
+    ordered = (a[:-1] > a[1:]) | same_activity & (r[:-1] > r[1:]) | same_revenue
+    if not ordered.all():
+        return False
+    # Only rows tied on both keys need their ids compared.
+    tied = pl.Series(np.flatnonzero(same_revenue))
+    return bool((comparable.gather(tied) <= comparable.gather(tied + 1)).all())
+
+
 def _by_revenue(clients: pl.DataFrame) -> pl.DataFrame:
     """Return the clients sorted by activity, then window revenue (descending), then id."""
     active, revenue = clients.get_column("active"), clients.get_column("window_revenue_cents")
     ids = clients.get_column("client")
-    if active.null_count() or revenue.null_count() or ids.null_count() or not ids.is_sorted():
+    if active.null_count() or revenue.null_count() or ids.null_count():
+        return clients.sort(
+            ["active", "window_revenue_cents", "client"],
+            descending=[True, True, False],
+            nulls_last=True,
+        )
+    if _in_order(active, revenue, ids):
+        return clients
+    if not ids.is_sorted():
         return clients.sort(
             ["active", "window_revenue_cents", "client"],
             descending=[True, True, False],

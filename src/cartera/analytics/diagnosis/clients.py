@@ -426,15 +426,17 @@ def _families(found: Int64s, per_period: Int64s) -> pl.Series:
     return pl.Series("families", found).scatter(np.flatnonzero(unknown), None)
 
 
-def _latest_values(lines: Lines, columns: Sequence[str], last: Int64s) -> dict[str, pl.Series]:
-    """Return each client's value of every column on its latest day that has one.
+def _latest_values(
+    lines: Lines, columns: Sequence[str], last: npt.NDArray[np.int32]
+) -> dict[str, npt.NDArray[np.int32]]:
+    """Return each client's rank of every column on its latest day that has a value.
 
-    Ties on that day go to the greatest value (the greatest rank).
+    Ties on that day go to the greatest value (the greatest rank); −1 for no value.
     """
     # The lines of each client's last day hold the value, unless all of them lack it.
     latest = np.flatnonzero(lines.day == last[lines.client])
     client = lines.client[latest]
-    values: dict[str, pl.Series] = {}
+    values: dict[str, npt.NDArray[np.int32]] = {}
     for column in columns:
         ranked = lines.ranked[column]
         best = maxima(client, ranked.ranks(latest), lines.size)
@@ -446,17 +448,24 @@ def _latest_values(lines: Lines, columns: Sequence[str], last: Int64s) -> dict[s
             look = missing[lines.client] & (ranks >= 0)
             keys = (lines.day[look].astype(np.int64) << 32) | ranks[look].astype(np.int64)
             earlier = maxima(lines.client[look], keys, lines.size)
-            best = np.where(missing & (earlier >= 0), earlier & 0xFFFFFFFF, best)
-        index = pl.Series(best).set(pl.Series(best < 0), None)
-        values[column] = ranked.values.gather(index).rename(column)
+            best = np.where(missing & (earlier >= 0), earlier & 0xFFFFFFFF, best).astype(np.int32)
+        values[column] = best
     return values
+
+
+def _decoded(values: pl.Series, ranks: npt.NDArray[np.int32], name: str) -> pl.Series:
+    """Return the values of ``ranks`` (null for −1)."""
+    index = pl.Series(ranks).set(pl.Series(ranks < 0), None)
+    return values.gather(index).rename(name)
 
 
 def per_client(lines: Lines, period: Period, present: Sequence[str]) -> pl.DataFrame:
     """Return the per-client table (see :func:`client_table`) from the decoded lines.
 
     ``present`` are the grouping and label columns to attribute each client to. Rows
-    come in ascending client id.
+    come in the order of :func:`~cartera.analytics.diagnosis.abc.abc_classes` (active
+    clients first, largest window revenue first, then by id), which is then found
+    in place rather than sorted again.
     """
     size = lines.size
 
@@ -479,27 +488,31 @@ def per_client(lines: Lines, period: Period, present: Sequence[str]) -> pl.DataF
         tasks["families"] = lambda: family_counts(lines)
     done = run_all(tasks)
     (days, values), (per_period, revenue, cost) = done["days"], done["periods"]
+    # Clients are codes in id order, so a stable sort on the two integer keys gives the
+    # ABC order (ties by id) without comparing a single text.
+    order = np.lexsort((~revenue[:, WINDOW], per_period[:, WINDOW] == 0))
     columns: dict[str, pl.Series | npt.NDArray[np.generic]] = {
-        "client": lines.clients,
-        "window_revenue_cents": revenue[:, WINDOW],
-        "previous_revenue_cents": revenue[:, PREVIOUS],
-        "first_purchase": pl.Series(days.first.astype(np.int32)).cast(pl.Date),
-        "last_purchase": pl.Series(days.last.astype(np.int32)).cast(pl.Date),
-        "purchase_days": days.per_period[:, WINDOW],
-        "previous_purchase_days": days.per_period[:, PREVIOUS],
-        "window_lines": per_period[:, WINDOW],
-        "previous_lines": per_period[:, PREVIOUS],
-        "month_mask": days.month_mask,
+        "client": lines.clients.gather(order),
+        "window_revenue_cents": revenue[order, WINDOW],
+        "previous_revenue_cents": revenue[order, PREVIOUS],
+        "first_purchase": pl.Series(days.first[order]).cast(pl.Date),
+        "last_purchase": pl.Series(days.last[order]).cast(pl.Date),
+        "purchase_days": days.per_period[order, WINDOW],
+        "previous_purchase_days": days.per_period[order, PREVIOUS],
+        "window_lines": per_period[order, WINDOW],
+        "previous_lines": per_period[order, PREVIOUS],
+        "month_mask": days.month_mask[order],
     }
     if "tickets" in done:
-        columns["tickets"] = done["tickets"]
+        columns["tickets"] = done["tickets"][order]
     if cost is not None:
-        columns["window_cost_cents"] = cost[:, WINDOW]
+        columns["window_cost_cents"] = cost[order, WINDOW]
     # Up to 64 families, a client's families once travelled as bits of one integer;
     # the column keeps that limit.
     if families:
-        columns["families"] = _families(done["families"], per_period)
-    columns.update(values)
+        columns["families"] = _families(done["families"], per_period).gather(order)
+    for column, ranks in values.items():
+        columns[column] = _decoded(lines.ranked[column].values, ranks[order], column)
     table = pl.DataFrame(
         {k: v if isinstance(v, pl.Series) else pl.Series(k, v) for k, v in columns.items()}
     )
