@@ -16,9 +16,11 @@ import datetime as dt
 import gettext
 import random
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
@@ -171,13 +173,24 @@ def _leftover(text: str, data: list[str]) -> set[str]:
     return words - SAME_EVERYWHERE
 
 
+# The apps whose pages are walked; each one's URL namespace is the app's label.
+PAGE_MODULES = (
+    "web", "clients", "prospecting", "team", "receivables", "goals", "imports", "users",
+)  # fmt: skip
+# URL name → the arguments of a page whose parameter is not an account's ``pk``.
+PAGE_ARGUMENTS: dict[str, Callable[[Any], list[Any]]] = {}
+
+
 def _pages(book) -> list[str]:
     urls = [reverse("login")]
-    for module in ("cartera.web.urls", "cartera.clients.urls"):
-        for pattern in get_resolver(module).url_patterns:
+    for app in PAGE_MODULES:
+        for pattern in get_resolver(f"cartera.{app}.urls").url_patterns:
             assert isinstance(pattern, URLPattern)
-            name = f"{module.split('.')[1]}:{pattern.name}"
-            args = [book.uno.pk] if "<int:pk>" in str(pattern.pattern) else []
+            name = f"{app}:{pattern.name}"
+            if name in PAGE_ARGUMENTS:
+                args = PAGE_ARGUMENTS[name](book)
+            else:
+                args = [book.uno.pk] if "<int:pk>" in str(pattern.pattern) else []
             urls.append(reverse(name, args=args))
     return urls
 

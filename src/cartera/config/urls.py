@@ -15,6 +15,12 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("clients/", include("cartera.clients.urls")),
+    path("prospects/", include("cartera.prospecting.urls")),
+    path("salespeople/", include("cartera.team.urls")),
+    path("receivables/", include("cartera.receivables.urls")),
+    path("goals/", include("cartera.goals.urls")),
+    path("import/", include("cartera.imports.urls")),
+    path("me/", include("cartera.users.urls")),
     path("api/v1/", include("cartera.api.urls")),
     path("", include("cartera.web.urls")),
 ]
