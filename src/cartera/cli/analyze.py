@@ -8,11 +8,9 @@ spreadsheet.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
 from gettext import gettext as _
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -21,66 +19,10 @@ from rich.table import Table
 
 from cartera.analytics.diagnosis import Diagnosis, diagnose
 from cartera.analytics.io import ReadError, SalesFile, read_activities, read_sales
+from cartera.cli.sales_file import column_mapping, date_option, fail, show_problems, step
 
 console = Console()
 errors = Console(stderr=True)
-T = TypeVar("T")
-_SHOWN_PROBLEMS = 30
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]{_('error')}:[/] {message}")
-    return typer.Exit(code=2)
-
-
-def _columns(pairs: Sequence[str]) -> dict[str, str]:
-    """Return ``--col ROLE=HEADER`` options as a mapping; bad ones are a usage error."""
-    mapping: dict[str, str] = {}
-    for pair in pairs:
-        role, sep, header = pair.partition("=")
-        if not sep or not role.strip() or not header.strip():
-            raise _fail(
-                _("--col expects ROLE=HEADER (e.g. client='Cod. Tercero'), got {p!r}").format(
-                    p=pair
-                )
-            )
-        mapping[role.strip()] = header.strip()
-    return mapping
-
-
-def _as_of(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise _fail(_("--as-of expects a date YYYY-MM-DD, got {t!r}").format(t=text)) from None
-
-
-def _show_problems(error: ReadError) -> None:
-    table = Table(title=_("The file cannot be analysed"), title_style="bold red", show_lines=False)
-    for heading in (_("file"), _("row"), _("column"), _("value"), _("expected")):
-        table.add_column(heading, overflow="fold")
-    for p in error.problems[:_SHOWN_PROBLEMS]:
-        table.add_row(
-            Path(p.file).name if p.file else "",
-            "" if p.row is None else str(p.row),
-            p.column or "",
-            "" if p.value is None else repr(p.value),
-            p.expected,
-        )
-    errors.print(table)
-    hidden = error.total - min(len(error.problems), _SHOWN_PROBLEMS)
-    if hidden > 0:
-        errors.print(_("… and {n} more problem(s).").format(n=hidden))
-
-
-def _step(progress: Progress, label: str, work: Callable[[], T]) -> T:
-    task = progress.add_task(label, total=None)
-    try:
-        return work()
-    finally:
-        progress.update(task, completed=1, total=1)
 
 
 def _pct(value: float | None) -> str:
@@ -194,11 +136,11 @@ def analyze(
     ] = False,
 ) -> None:
     """Diagnose the portfolio in a sales file: ABC, RFM, concentration, attrition, cohorts …"""
-    columns = _columns(col or [])
-    end = _as_of(as_of)
+    columns = column_mapping(col or [])
+    end = date_option(as_of, "--as-of")
     for out in (json_out, html_out, xlsx_out):
         if out is not None and not out.parent.exists():
-            raise _fail(_("the folder of {o} does not exist").format(o=out))
+            raise fail(_("the folder of {o} does not exist").format(o=out))
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -208,13 +150,13 @@ def analyze(
     ) as progress:
         try:
             chosen: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
-            sales = _step(
+            sales = step(
                 progress,
                 _("reading {f}").format(f=file.name),
                 lambda: read_sales(file, columns=columns or None, sheet=chosen, categorical=True),
             )
             contacts = (
-                _step(
+                step(
                     progress,
                     _("reading {f}").format(f=activities.name),
                     lambda: read_activities(activities),
@@ -224,27 +166,27 @@ def analyze(
             )
         except ReadError as error:
             progress.stop()
-            _show_problems(error)
+            show_problems(error, _("The file cannot be analysed"))
             raise typer.Exit(code=2) from None
         if sales.frame.height == 0:
             progress.stop()
-            raise _fail(_("{f} has no sales lines").format(f=file))
+            raise fail(_("{f} has no sales lines").format(f=file))
         try:
-            result = _step(
+            result = step(
                 progress,
                 _("diagnosing {n:,} lines").format(n=sales.frame.height),
                 lambda: diagnose(sales.frame, as_of=end, activities=contacts),
             )
         except ValueError as error:
             progress.stop()
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
         from cartera.reporting import write_html, write_json, write_xlsx
 
         written: list[Path] = []
         try:
             if json_out is not None:
                 written.append(
-                    _step(
+                    step(
                         progress,
                         _("writing JSON"),
                         lambda: write_json(result, json_out, source=file.name),
@@ -252,7 +194,7 @@ def analyze(
                 )
             if html_out is not None:
                 written.append(
-                    _step(
+                    step(
                         progress,
                         _("writing HTML"),
                         lambda: write_html(
@@ -262,11 +204,11 @@ def analyze(
                 )
             if xlsx_out is not None:
                 written.append(
-                    _step(progress, _("writing XLSX"), lambda: write_xlsx(result, xlsx_out))
+                    step(progress, _("writing XLSX"), lambda: write_xlsx(result, xlsx_out))
                 )
         except OSError as error:
             progress.stop()
-            raise _fail(
+            raise fail(
                 _("cannot write {f}: {e}").format(f=error.filename, e=error.strerror)
             ) from None
     _summary(sales, result)

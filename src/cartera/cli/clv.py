@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
 from decimal import Decimal
 from gettext import gettext as _
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, cast
 
 import polars as pl
 import typer
@@ -43,58 +42,13 @@ from cartera.analytics.clv import (
 )
 from cartera.analytics.clv.summary import Period
 from cartera.analytics.io import ReadError, read_sales
+from cartera.cli.sales_file import column_mapping, date_option, fail, show_problems, step
 
 console = Console()
 errors = Console(stderr=True)
-T = TypeVar("T")
 MODELS: dict[str, type[BetaGeo] | type[ParetoNBD]] = {"bgnbd": BetaGeo, "paretonbd": ParetoNBD}
-_SHOWN_PROBLEMS = 30
 _AT_RISK_THRESHOLD = 0.5
 _AT_RISK_SHOWN = 20
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]{_('error')}:[/] {message}")
-    return typer.Exit(code=2)
-
-
-def _columns(pairs: Sequence[str]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for pair in pairs:
-        role, sep, header = pair.partition("=")
-        if not sep or not role.strip() or not header.strip():
-            raise _fail(
-                _("--col expects ROLE=HEADER (e.g. client='Cod. Tercero'), got {p!r}").format(
-                    p=pair
-                )
-            )
-        mapping[role.strip()] = header.strip()
-    return mapping
-
-
-def _show_problems(error: ReadError) -> None:
-    table = Table(title=_("The file cannot be read"), title_style="bold red")
-    for heading in (_("row"), _("column"), _("value"), _("expected")):
-        table.add_column(heading, overflow="fold")
-    for p in error.problems[:_SHOWN_PROBLEMS]:
-        table.add_row(
-            "" if p.row is None else str(p.row),
-            p.column or "",
-            "" if p.value is None else repr(p.value),
-            p.expected,
-        )
-    errors.print(table)
-    hidden = error.total - min(len(error.problems), _SHOWN_PROBLEMS)
-    if hidden > 0:
-        errors.print(_("… and {n} more problem(s).").format(n=hidden))
-
-
-def _step(progress: Progress, label: str, work: Callable[[], T]) -> T:
-    task = progress.add_task(label, total=None)
-    try:
-        return work()
-    finally:
-        progress.update(task, completed=1, total=1)
 
 
 def _check_options(
@@ -106,23 +60,16 @@ def _check_options(
     draws: int,
 ) -> dt.date | None:
     if model not in MODELS:
-        raise _fail(_("--model must be bgnbd or paretonbd, not {m!r}").format(m=model))
+        raise fail(_("--model must be bgnbd or paretonbd, not {m!r}").format(m=model))
     if period not in ("day", "week"):
-        raise _fail(_("--period must be day or week, not {p!r}").format(p=period))
+        raise fail(_("--period must be day or week, not {p!r}").format(p=period))
     if horizon < 1:
-        raise _fail(_("--horizon must be a whole number of months, 1 or more"))
+        raise fail(_("--horizon must be a whole number of months, 1 or more"))
     if discount <= -1.0:
-        raise _fail(_("--discount is a monthly rate such as 0.01 (1 %), above -1"))
+        raise fail(_("--discount is a monthly rate such as 0.01 (1 %), above -1"))
     if draws < 2:
-        raise _fail(_("--draws must be 2 or more"))
-    if not calibration_end:
-        return None
-    try:
-        return dt.date.fromisoformat(calibration_end)
-    except ValueError:
-        raise _fail(
-            _("--calibration-end expects a date YYYY-MM-DD, got {t!r}").format(t=calibration_end)
-        ) from None
+        raise fail(_("--draws must be 2 or more"))
+    return date_option(calibration_end, "--calibration-end")
 
 
 def _spend_ready(summary: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
@@ -244,11 +191,11 @@ def clv(
     ] = None,
 ) -> None:
     """Churn risk and lifetime value of every client; the portfolio's value with an interval."""
-    columns = _columns(col or [])
+    columns = column_mapping(col or [])
     end = _check_options(model, period, calibration_end, horizon, discount, draws)
     for out in (json_out, csv_out):
         if out is not None and not out.parent.exists():
-            raise _fail(_("the folder of {o} does not exist").format(o=out))
+            raise fail(_("the folder of {o} does not exist").format(o=out))
     model_class = MODELS[model]
     unit = cast(Period, period)
     with Progress(
@@ -262,31 +209,31 @@ def clv(
     ) as progress:
         try:
             chosen: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
-            sales = _step(
+            sales = step(
                 progress,
                 _("reading {f}").format(f=file.name),
                 lambda: read_sales(file, columns=columns or None, sheet=chosen),
             )
         except ReadError as error:
             progress.stop()
-            _show_problems(error)
+            show_problems(error, _("The file cannot be read"))
             raise typer.Exit(code=2) from None
         if sales.frame.height == 0:
             progress.stop()
-            raise _fail(_("{f} has no sales lines").format(f=file))
+            raise fail(_("{f} has no sales lines").format(f=file))
         try:
-            summary = _step(
+            summary = step(
                 progress,
                 _("summarising {n:,} lines").format(n=sales.frame.height),
                 lambda: summarize(sales.frame, calibration_end=end, period=unit),
             )
-            purchases = _step(
+            purchases = step(
                 progress,
                 _("fitting {m} on {n:,} clients").format(m=model, n=summary.height),
                 lambda: model_class().fit(summary["frequency"], summary["recency"], summary["T"]),
             )
             learn, score, netted = _spend_ready(summary)
-            spend = _step(
+            spend = step(
                 progress,
                 _("fitting spend per purchase"),
                 lambda: GammaGamma().fit(learn["frequency"], learn["monetary"]),
@@ -299,7 +246,7 @@ def clv(
                     .alias("monetary")
                 )
             options = {"horizon": horizon, "discount": discount, "margin": margin}
-            values = _step(
+            values = step(
                 progress,
                 _("valuing clients"),
                 lambda: customer_value(purchases, spend, score, period=unit, **options),
@@ -316,7 +263,7 @@ def clv(
             )
         except (ClvInputError, ConvergenceError) as error:
             progress.stop()
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
     risky = at_risk(values, threshold=_AT_RISK_THRESHOLD, top=_AT_RISK_SHOWN)
     if netted:
         errors.print(
@@ -360,7 +307,7 @@ def clv(
             ).write_csv(csv_out)
             console.print(f"[green]{_('written')}:[/] {csv_out}")
     except OSError as error:
-        raise _fail(_("cannot write {f}: {e}").format(f=error.filename, e=error.strerror)) from None
+        raise fail(_("cannot write {f}: {e}").format(f=error.filename, e=error.strerror)) from None
 
 
 def register(app: typer.Typer) -> None:
