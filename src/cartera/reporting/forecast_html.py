@@ -17,7 +17,7 @@ import polars as pl
 
 from cartera.analytics.forecast import RevenueForecast
 from cartera.reporting import forecast_charts
-from cartera.reporting.html_report import table
+from cartera.reporting.html_report import cards, figure, table
 
 if TYPE_CHECKING:
     from cartera.goals.selectors import ForecastReport
@@ -50,21 +50,6 @@ def _money(cents: float | int | None) -> str:
     if cents is None:
         return "—"
     return f"{cents / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
-
-
-def _figure(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
-
-
-def _cards(items: list[tuple[str, str]]) -> str:
-    return (
-        "<div class='cards'>"
-        + "".join(
-            f"<div class='card'><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>"
-            for k, v in items
-        )
-        + "</div>"
-    )
 
 
 def series_chart(result: RevenueForecast, series: str, *, title: str) -> str:
@@ -129,7 +114,7 @@ def render_forecast_html(report: ForecastReport, *, title: str | None = None) ->
     last_12 = int(_last_year(total)["last_12_cents"].sum())
     first = total.forecast["month"].min()
     last = total.forecast["month"].max()
-    cards = [
+    headline = [
         (
             _("forecast %(first)s – %(last)s")
             % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"},
@@ -143,20 +128,20 @@ def render_forecast_html(report: ForecastReport, *, title: str | None = None) ->
     ]
     bottom_up = report.bottom_up
     if bottom_up.available:
-        cards.append((_("bottom-up total"), _money(int(bottom_up.months["total_cents"].sum()))))
-    parts: list[str] = [_cards(cards), f"<h2>{html.escape(_('Company'))}</h2>"]
+        headline.append((_("bottom-up total"), _money(int(bottom_up.months["total_cents"].sum()))))
+    parts: list[str] = [cards(headline), f"<h2>{html.escape(_('Company'))}</h2>"]
     if company is not None:
         indices = total.decomposition.indices(company)
         parts.append(
             "<div class='charts'>"
-            + _figure(
+            + figure(
                 series_chart(total, company, title=_("Revenue and forecast")),
                 _(
                     "Monthly revenue (complete months), trend (centred 12-month average), "
                     "and the forecast with its prediction intervals."
                 ),
             )
-            + _figure(
+            + figure(
                 forecast_charts.seasonal_profile_chart(indices, title=_("Seasonal profile")),
                 _("Seasonal index per month: 1.2 sells 20 % above the trend (S3.5)."),
             )
@@ -166,7 +151,7 @@ def render_forecast_html(report: ForecastReport, *, title: str | None = None) ->
     if bottom_up.available:
         months = bottom_up.months
         parts.append(
-            _figure(
+            figure(
                 forecast_charts.bottom_up_chart(
                     months["month"].to_list(),
                     (months["existing_cents"] / 100).to_list(),
@@ -226,7 +211,7 @@ def render_forecast_html(report: ForecastReport, *, title: str | None = None) ->
         for row in models_table(detail).iter_rows(named=True):
             mase = "—" if row["mase"] is None else f"{row['mase']:.2f}"
             figures.append(
-                _figure(
+                figure(
                     series_chart(detail, row["series"], title=row["series"]),
                     f"{row['series']}: {row['model']} · MASE {mase}",
                 )

@@ -82,7 +82,8 @@ def table(frame: pl.DataFrame, columns: Sequence[tuple[str, str]], *, comma: boo
     return f"<div class='scroll'><table><tr>{head}</tr>{''.join(rows)}</table></div>"
 
 
-def _cards(items: Iterable[tuple[str, str]]) -> str:
+def cards(items: Iterable[tuple[str, str]]) -> str:
+    """Return the headline figures as cards: each (label, value) pair."""
     return (
         "<div class='cards'>"
         + "".join(
@@ -93,7 +94,8 @@ def _cards(items: Iterable[tuple[str, str]]) -> str:
     )
 
 
-def _figure(svg: str, caption: str) -> str:
+def figure(svg: str, caption: str) -> str:
+    """Return a chart with its caption."""
     return f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
 
 
@@ -140,25 +142,25 @@ def _charts(d: Diagnosis) -> str:
         "<div class='charts'>"
         + "".join(
             [
-                _figure(
+                figure(
                     pareto,
                     _("Cumulative share of the window revenue by clients, largest first (S3.7)."),
                 ),
-                _figure(
+                figure(
                     concentration,
                     _("The ten largest clients; red at or above the alert share (S4.4)."),
                 ),
             ]
         )
         + "</div>"
-        + _figure(
+        + figure(
             monthly,
             _(
                 "Revenue per month; the window darker; "
                 "the line is the 3-month moving average (S3.8)."
             ),
         )
-        + _figure(
+        + figure(
             heatmap,
             _("Share of each monthly cohort buying k months after its first purchase (S0.4)."),
         )
@@ -216,7 +218,7 @@ def render_html(
             + f" — {html.escape(names)} (S4.4)</div>"
         )
     parts.append(
-        _cards(
+        cards(
             [
                 (_("revenue in the window"), _amount(d.revenue.window, comma)),
                 (_("growth on the previous window"), _share(d.revenue.growth)),
@@ -322,7 +324,7 @@ def render_html(
         n = d.new_products
         parts.append(f"<h2>{_('New products')} (S3.9.5)</h2>")
         parts.append(
-            _cards(
+            cards(
                 [
                     (_("new products sold"), _count(n.products)),
                     (_("their revenue"), _amount(n.revenue, comma)),
@@ -344,7 +346,7 @@ def render_html(
     if d.margin is not None:
         parts.append(f"<h2>{_('Margin')} (S3.11)</h2>")
         parts.append(
-            _cards(
+            cards(
                 [
                     (_("margin"), _amount(d.margin.margin, comma)),
                     (_("margin rate"), _share(d.margin.margin_rate)),
@@ -392,7 +394,7 @@ def render_html(
     monthly = d.monthly
     parts.append(f"<h2>{_('Monthly statistics')} (S3.5, S3.8)</h2>")
     parts.append(
-        _cards(
+        cards(
             [
                 (_("mean month (last 12)"), _amount(monthly.mean, comma)),
                 (
