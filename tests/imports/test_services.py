@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from cartera.audit.models import AuditEvent
 from cartera.clients.models import Account
 from cartera.imports.services import import_file, import_preview, mapping_save
 from tests.factories import UserFactory
@@ -44,3 +45,17 @@ def test_a_salesperson_may_not_import(tmp_path):
 def test_a_file_with_a_header_and_no_rows_changes_nothing(tmp_path):
     report = run("clients", write_text(tmp_path / "c.csv", "code,legal name\n"))
     assert (report.problem_count, report.valid_rows, counts(report)) == (0, 0, (0, 0, 0))
+
+
+def test_an_import_leaves_one_audit_event_per_table_written_and_a_dry_run_none(tmp_path):
+    path = write_text(tmp_path / "c.csv", "code,legal name\nC-1,Uno\nC-2,Dos\n")
+    run("clients", path, dry_run=True)
+    assert not AuditEvent.objects.exists()
+    run("clients", path)
+    write_text(path, "code,legal name\nC-1,Uno bis\nC-3,Tres\n")
+    run("clients", path)
+    events = AuditEvent.objects.filter(action="import").order_by("pk")
+    assert [(e.model, e.count, e.detail) for e in events] == [
+        ("clients.account", 2, "c.csv: 2 created, 0 updated"),
+        ("clients.account", 2, "c.csv: 1 created, 1 updated"),
+    ]

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cartera.audit.services import record_bulk
 from cartera.common.bulk import bulk_insert, deferred_indexes, next_id, reset_sequences
 from cartera.common.dataversion import Topic, data_changed
 from cartera.common.scoping import sees_all
@@ -184,8 +185,12 @@ def _insert(step: Step, on_progress: Progress | None, done: list[int], total: in
             on_progress("write", done[0], total)
 
 
-def _write(plan: Plan, on_progress: Progress | None) -> None:
-    """Write ``plan`` in one transaction; raise :class:`DatabaseChangedError` on a race."""
+def _write(plan: Plan, on_progress: Progress | None, *, file: str) -> None:
+    """Write ``plan`` in one transaction; raise :class:`DatabaseChangedError` on a race.
+
+    Bulk writes skip the per-row history, so each table written gets one audit event
+    naming the file, inside the same transaction.
+    """
     models = list(dict.fromkeys(s.model for s in plan.steps))
     total = sum(s.creates.height + s.updates.height for s in plan.steps)
     done = [0]
@@ -217,6 +222,14 @@ def _write(plan: Plan, on_progress: Progress | None) -> None:
         for after in plan.after:
             after()
         reset_sequences(*models)
+        for step in plan.steps:
+            if step.creates.height or step.updates.height:
+                record_bulk(
+                    action="import",
+                    model=step.model,
+                    count=step.creates.height + step.updates.height,
+                    detail=f"{file}: {step.creates.height} created, {step.updates.height} updated",
+                )
         written = [s.model for s in plan.steps if s.creates.height or s.updates.height]
         topics = {_TOPICS[m._meta.label_lower] for m in written if m._meta.label_lower in _TOPICS}
         if topics:
@@ -304,7 +317,7 @@ def import_file(
     del typed, ctx
     writes = not dry_run and (keep_valid or not problems)
     if writes and (plan.after or any(s.creates.height or s.updates.height for s in plan.steps)):
-        _write(plan, on_progress)
+        _write(plan, on_progress, file=Path(path).name)
     return ImportReport(
         kind=spec.name,
         file=str(path),
