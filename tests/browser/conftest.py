@@ -46,12 +46,27 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker) -> Iterator[object]:
+    """A live server for this module only (pytest-django's lives for the whole session).
+
+    Stopping it when the module ends closes its database connections, so later tests
+    that need the SQLite file to themselves (the demo loader switches its journal mode)
+    do not find it locked.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium, site):
     cache.clear()
     forget_company_format()
     context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="es-ES"
+        base_url=site.url, viewport={"width": 1280, "height": 900}, locale="es-ES"
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()
