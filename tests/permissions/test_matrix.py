@@ -60,6 +60,7 @@ PAGE_PARAMETERS = {
     "clients:detail": "account",
     "clients:log_activity": "account",
     "clients:view_delete": "savedview",
+    "users:revoke": "apitoken",
 }
 API_PARAMETERS = {
     "account_id": "account",
@@ -71,7 +72,7 @@ API_PARAMETERS = {
     "campaign_id": "campaign",
     "goal_id": "goal",
 }
-PERSONAL = {"savedview"}
+PERSONAL = {"savedview", "apitoken"}
 """Belong to one login, whatever the role: a manager has no business with a view of Ana's."""
 SHARED = {"product", "campaign"}
 LITERAL_PARAMETERS = {"kind": "clients"}
@@ -138,12 +139,13 @@ def _book(person: Any, mark: str, user: Any) -> Book:
     activity = ActivityFactory(account=account, summary=f"{mark} visita")
     goal = Goal.objects.create(salesperson=person, year=2026, target=Decimal("1000.00"))
     view = saved_view_save(user=user, page="clients", name=f"{mark} vista", query="city=X")
+    token = token_create(user=user, name=f"{mark} token", created_by=user).token
     return Book(
         account,
         {
             "account": account.pk, "contact": contact.pk, "sale": sale.pk,
             "payment": payment.pk, "activity": activity.pk, "goal": goal.pk,
-            "savedview": view.pk,
+            "savedview": view.pk, "apitoken": token.pk,
         },
     )  # fmt: skip
 
