@@ -59,8 +59,13 @@ PUBLIC_API = {("get", "/api/v1/openapi.json"), ("get", "/api/v1/docs")}
 PAGE_PARAMETERS = {
     "clients:detail": "account",
     "clients:log_activity": "account",
+    "clients:history_csv": "account",
     "clients:view_delete": "savedview",
     "users:revoke": "apitoken",
+    "prospecting:move": "account",
+    "prospecting:disqualify": "account",
+    "prospecting:win": "account",
+    "prospecting:tick": "account",
 }
 API_PARAMETERS = {
     "account_id": "account",
