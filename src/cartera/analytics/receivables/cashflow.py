@@ -171,8 +171,9 @@ def expected_collections(
     habit = paid.group_by("client").agg(
         (pl.col("_weighted").sum() / pl.col("amount_cents").sum()).alias("expected_delay_days")
     )
+    # No payment in the history: 0 / 0 is NaN, which must read as "no habit" (null).
     portfolio = paid.select(
-        (pl.col("_weighted").sum() / pl.col("amount_cents").sum()).alias("_mean")
+        (pl.col("_weighted").sum() / pl.col("amount_cents").sum()).fill_nan(None).alias("_mean")
     ).collect()
     mean = portfolio["_mean"][0]
     portfolio_delay = float(mean) if mean is not None else 0.0
