@@ -1,7 +1,13 @@
 """Forecast and goals reports (issue 9)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from cartera.goals import views
 
 app_name = "goals"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("set/", views.set_goal, name="set_goal"),
+]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("reports/diagnosis.xlsx", views.diagnosis_xlsx, name="diagnosis_xlsx"),
     path("reports/value/", views.value_report, name="value"),
     path("reports/value.xlsx", views.value_xlsx, name="value_xlsx"),
+    path("reports/attention/", views.attention_report_view, name="attention"),
     path("metrics/refresh/", views.refresh_metrics, name="refresh_metrics"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cartera.clients.selectors import portfolio_counts
 from cartera.common.money import quantize
 from cartera.common.scoping import sees_all
+from cartera.metrics.attention import BookAttention, attention_report
 from cartera.metrics.models import RfmSegment
 from cartera.metrics.portfolio import full_diagnosis, portfolio_diagnosis, portfolio_valuation
 from cartera.metrics.selectors import clients_at_risk, latest_run, run_is_current
@@ -250,3 +251,44 @@ def value_xlsx(request: HttpRequest) -> HttpResponse:
         filename=f"{_('portfolio-value')}.xlsx",
         content_type=exports.XLSX,
     )
+
+
+def _attention_rows(
+    request: HttpRequest, book: BookAttention
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    found = book.attention
+    frames = (found.over_served_c, found.under_served_a)
+    accounts = _names(request, [c for frame in frames for c in frame["client"].to_list()])
+    return tuple(  # type: ignore[return-value]
+        [{**row, "account": accounts.get(str(row["client"]))} for row in frame.to_dicts()]
+        for frame in frames
+    )
+
+
+@login_required
+@require_GET
+def attention_report_view(request: HttpRequest) -> HttpResponse:
+    """Each ABC class's share of contacts against its share of revenue, by book (S2.3)."""
+    report = attention_report(user=request.user)
+    context: dict[str, Any] = {"report": report}
+    if report is not None:
+        books = []
+        for book in (report.scope, *report.books):
+            over, under = _attention_rows(request, book)
+            books.append(
+                {
+                    "book": book,
+                    "classes": _records(book.attention.by_class),
+                    "chart": charts.attention(book.attention.by_class),
+                    "over": over,
+                    "under": under,
+                }
+            )
+        context |= {
+            "scope": books[0],
+            "scope_heading": _("Whole portfolio")
+            if sees_all(request.user)
+            else _("Your portfolio"),
+            "books": books[1:],
+        }
+    return render(request, "web/attention.html", context)
