@@ -186,3 +186,27 @@ def test_start_again_deletes_the_waiting_file(client, book, data_dir):
     assert _waiting(data_dir) == []
     assert SESSION_KEY not in client.session
     assert client.get(reverse("imports:index")).context["step"] == 1
+
+
+def test_an_unreadable_file_is_explained_not_crashed_on(client, book):
+    client.force_login(book.manager)
+    _upload(client, "not a workbook", name="clientes.xlsx")
+    page = client.get(reverse("imports:index"))
+    assert page.status_code == 200
+    assert page.context["step"] == 2
+    assert page.context["read_problems"]
+    assert "report" not in page.context
+    assert client.post(reverse("imports:confirm")).status_code == 200
+    assert SESSION_KEY not in client.session
+
+
+def test_a_session_naming_a_path_outside_the_uploads_is_ignored(client, book, data_dir):
+    (data_dir / "secret.csv").write_text(CLIENTS)
+    client.force_login(book.manager)
+    session = client.session
+    session[SESSION_KEY] = {"token": "../secret", "suffix": ".csv", "kind": "clients"}
+    session.save()
+    assert client.get(reverse("imports:index")).context["step"] == 1
+    assert client.post(reverse("imports:confirm")).status_code == 302
+    assert (data_dir / "secret.csv").exists()
+    assert not Account.objects.filter(code="N-1").exists()

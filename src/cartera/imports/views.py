@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cartera.analytics.io import ReadError, open_table
 from cartera.common.scoping import sees_all
-from cartera.imports.forms import SUFFIXES, MappingForm, UploadForm, role_label
+from cartera.imports.forms import SUFFIXES, MappingForm, UploadForm
 from cartera.imports.kinds import kind_named
 from cartera.imports.matching import TABLE_NAMES
 from cartera.imports.report import ImportReport
@@ -218,11 +218,6 @@ def _step_two(
         context["preview"] = preview
         context["sample_headers"] = preview.sample.columns
         context["sample"] = preview.sample.rows()
-        context["fields"] = [
-            {"label": role_label(kind, name), "required": required, "header": header}
-            for name, required, header in preview.fields
-            if required or header
-        ]
     headers = _headers(preview, path, upload)
     if headers != upload.get("headers"):
         upload["headers"] = headers
