@@ -281,7 +281,9 @@ def test_dashboard_and_client_file_query_counts_are_pinned(
     client.get(reverse("web:dashboard"))  # computes and caches the diagnosis
     with django_assert_max_num_queries(14):
         client.get(reverse("web:dashboard"))
-    with django_assert_max_num_queries(16):
+    # The client file grew a rating, receivables and history (issue 9): see
+    # tests/web/test_client_file.py for where its queries go.
+    with django_assert_max_num_queries(33):
         client.get(reverse("clients:detail", args=[book.uno.pk]))
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("views/<int:pk>/delete/", views.saved_view_remove, name="view_delete"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/activities/", views.activity_create, name="log_activity"),
+    path("<int:pk>/history.csv", views.account_history_csv, name="history_csv"),
 ]

@@ -180,7 +180,25 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     metrics_refresh_if_stale()
     context = _file_context(request, account)
     context["log_form"] = ActivityQuickForm(account=account)
+    context["rating"] = client_file.rating_of(account=account)
+    context["receivables"] = client_file.receivables_of(
+        account=account, user=request.user, as_of=context["today"]
+    )
+    context["history"] = client_file.history_of(account=account, user=request.user)
     return render(request, "clients/account_detail.html", context)
+
+
+@login_required
+@require_GET
+def account_history_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download every audited change of one client, one field change a row."""
+    account = _visible_account(request, pk)
+    response = HttpResponse(
+        client_file.history_csv(account=account, user=request.user),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{account.code}-{_("history")}.csv"'
+    return response
 
 
 @login_required

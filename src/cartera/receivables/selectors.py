@@ -241,3 +241,55 @@ def credit_report(*, user: User | AnonymousUser, as_of: dt.date) -> CreditReport
         ),
         risk_matrix=ar.risk_matrix(scores, allocation, classes=abc_by_client(as_of=as_of)),
     )
+
+
+PAYMENTS_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class AccountReceivables:
+    """One client's receivables at a date, for its file (S1.8, S1.11).
+
+    ``ageing.items`` are its open invoices with ``days_overdue`` and ``bucket``;
+    ``exposure`` the row of :func:`cartera.analytics.receivables.credit_exposure`
+    (``open_cents`` … ``over_limit``), ``None`` when it owes nothing, has no orders and
+    no limit; ``payments`` its latest payments, newest first.
+    """
+
+    as_of: dt.date
+    ageing: ar.Ageing
+    provision: ar.Provision
+    exposure: dict[str, object] | None
+    payments: pl.DataFrame
+
+
+def account_receivables(
+    *, account_id: int, user: User | AnonymousUser, as_of: dt.date
+) -> AccountReceivables:
+    """Return the receivables of one client at ``as_of``; empty if ``user`` may not see it.
+
+    The ledger is read for this client only and matched once: the ageing, the provision
+    and the exposure all come from that one matching, so a client file never runs the
+    whole portfolio's analytics.
+    """
+    books = ledger(user=user, as_of=as_of, account_id=account_id)
+    policy = provision_policy()
+    opened = ar.open_items(books.invoices, books.payments, as_of=as_of, check=False)
+    aged = ar.age_open_items(opened, policy.buckets)
+    credit = read_frame(
+        "SELECT a.code AS client, a.credit_limit AS limit_cents,"
+        " (SELECT SUM(s.total) FROM sales_sale s WHERE s.account_id = a.id AND s.kind = 'order')"
+        " AS unbilled_cents FROM clients_account a"
+        f" WHERE a.id = {int(account_id)} AND {owner_clause(user)}",
+        schema={"client": pl.String, "limit_cents": MONEY, "unbilled_cents": MONEY},
+    )
+    limits = credit.select("client", "limit_cents")
+    unbilled = credit.select("client", pl.col("unbilled_cents").fill_null(0))
+    exposure = ar.credit_exposure(opened, limits, unbilled=unbilled)
+    return AccountReceivables(
+        as_of=as_of,
+        ageing=aged,
+        provision=ar.provision(aged, policy),
+        exposure=exposure.row(0, named=True) if exposure.height else None,
+        payments=books.payments.sort("date", "payment", descending=True).head(PAYMENTS_SHOWN),
+    )
