@@ -66,6 +66,8 @@ PAGE_PARAMETERS = {
     "prospecting:disqualify": "account",
     "prospecting:win": "account",
     "prospecting:tick": "account",
+    "team:detail": "salesperson",
+    "team:hand_over": "salesperson",
 }
 API_PARAMETERS = {
     "account_id": "account",
@@ -150,7 +152,7 @@ def _book(person: Any, mark: str, user: Any) -> Book:
         {
             "account": account.pk, "contact": contact.pk, "sale": sale.pk,
             "payment": payment.pk, "activity": activity.pk, "goal": goal.pk,
-            "savedview": view.pk, "apitoken": token.pk,
+            "savedview": view.pk, "apitoken": token.pk, "salesperson": person.pk,
         },
     )  # fmt: skip
 

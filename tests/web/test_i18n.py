@@ -155,7 +155,7 @@ def _data_values() -> list[str]:
         (Account, ("code", "legal_name", "trade_name", "city", "region", "segment", "tax_id")),
         (Contact, ("name", "role", "email", "phone")),
         (Product, ("sku", "name", "family")),
-        (Salesperson, ("name",)),
+        (Salesperson, ("name", "territory")),
         (Sale, ("number",)),
         (Activity, ("summary", "next_action")),
     ):
@@ -178,7 +178,10 @@ PAGE_MODULES = (
     "web", "clients", "prospecting", "team", "receivables", "goals", "imports", "users",
 )  # fmt: skip
 # URL name → the arguments of a page whose parameter is not an account's ``pk``.
-PAGE_ARGUMENTS: dict[str, Callable[[Any], list[Any]]] = {}
+PAGE_ARGUMENTS: dict[str, Callable[[Any], list[Any]]] = {
+    "team:detail": lambda book: [book.ana.pk],
+    "team:hand_over": lambda book: [book.ana.pk],
+}
 
 
 def _pages(book) -> list[str]:

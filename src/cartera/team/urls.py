@@ -1,7 +1,13 @@
 """Salespeople pages: each portfolio's figures and the hand-over wizard (issue 9)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from cartera.team import views
 
 app_name = "team"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:salesperson_id>/", views.salesperson_detail, name="detail"),
+    path("<int:salesperson_id>/hand-over/", views.hand_over, name="hand_over"),
+]
