@@ -80,7 +80,7 @@ def revenue_forecast(*, user: User | AnonymousUser, as_of: dt.date) -> ForecastR
             return None
 
     versions = data_versions(*_FORECAST_TOPICS)
-    return _cached(_key("forecast", user, as_of.isoformat(), *versions), compute)  # type: ignore[no-any-return]
+    return _cached(_key("forecast", user, as_of.isoformat(), *versions), compute)
 
 
 def _goals_fingerprint(user: User | AnonymousUser, year: int) -> tuple[Any, ...]:
@@ -97,13 +97,13 @@ def goal_tracking(*, user: User | AnonymousUser, year: int, as_of: dt.date) -> G
     key = _key(
         "goal-status", user, year, as_of.isoformat(), *versions, *_goals_fingerprint(user, year)
     )
-    return _cached(key, lambda: goal_status_for(user=user, year=year, as_of=as_of))  # type: ignore[no-any-return]
+    return _cached(key, lambda: goal_status_for(user=user, year=year, as_of=as_of))
 
 
 def drift_warnings(*, user: User | AnonymousUser, as_of: dt.date) -> DriftReport:
     """Return :func:`~cartera.goals.selectors.drift_check` of ``user``'s scope, cached."""
     versions = data_versions(*_DRIFT_TOPICS)
-    return _cached(  # type: ignore[no-any-return]
+    return _cached(
         _key("drift", user, as_of.isoformat(), *versions),
         lambda: drift_check(user=user, as_of=as_of),
     )

@@ -116,9 +116,6 @@ def _forecast_context(
             )
             for row in months.iter_rows(named=True)
         ],
-        "focus_row": next(
-            (r for r in reports.series_rows(focus) if r["series"] == focus_series), None
-        ),
     }
 
 

@@ -113,7 +113,7 @@ def _report(user: User | AnonymousUser) -> AttentionReport | None:
                 sales.join(clients, on="client", how="semi"),
                 contacts.join(clients, on="client", how="semi"),
                 salesperson=str(name),
-                salesperson_id=int(owner_id),  # type: ignore[call-overload]
+                salesperson_id=int(owner_id),
             )
             if book is not None:
                 books.append(book)
@@ -123,4 +123,4 @@ def _report(user: User | AnonymousUser) -> AttentionReport | None:
 def attention_report(*, user: User | AnonymousUser) -> AttentionReport | None:
     """Return attention against value for what ``user`` sees (``None``: no sales yet)."""
     versions = data_versions(*_TOPICS)
-    return _cached(_key("attention", scope_of(user), versions), lambda: _report(user))  # type: ignore[no-any-return]
+    return _cached(_key("attention", scope_of(user), versions), lambda: _report(user))
