@@ -89,7 +89,7 @@ def cashflow(
 
     ``amount`` writes an axis value in the reader's locale.
     """
-    width, height, left, bottom, top, right = 720, 300, 72, 40, 30, 16
+    width, height, left, bottom, top, right = 900, 320, 72, 40, 30, 16
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [*net_sales, *collected, *expected]
     peak = _axis_top(max([*values, 0.0]))
@@ -133,10 +133,12 @@ def cashflow(
     for offset, (month, value) in enumerate(zip(expected_months, expected, strict=True)):
         x0 = left + (len(months) + offset) * slot + slot * 0.15
         body.append(bar(x0, slot * 0.7, value, EXPECTED, f"{month:%Y-%m} {expected_name}"))
-    every = 1 if slots <= 16 else 3
+    every = 1 if slots <= 24 else 3
     for index, month in enumerate([*months, *expected_months]):
         if index % every == 0:
-            body.append(_text(left + (index + 0.5) * slot, height - bottom + 14, f"{month:%Y-%m}"))
+            # The year on the first month and each January; the month number elsewhere.
+            label = f"{month:%Y-%m}" if index == 0 or month.month == 1 else f"{month:%m}"
+            body.append(_text(left + (index + 0.5) * slot, height - bottom + 14, label))
     if expected_months:
         split = left + len(months) * slot
         body.append(

@@ -28,7 +28,7 @@ from cartera.common.formatting import (
 )
 from cartera.common.scoping import sees_all
 from cartera.receivables import charts, exports
-from cartera.receivables.forms import AsOfForm, CashflowForm
+from cartera.receivables.forms import MAX_MONTHS_AHEAD, AsOfForm, CashflowForm
 from cartera.receivables.selectors import (
     ageing_report,
     cashflow_report,
@@ -242,9 +242,8 @@ def cashflow(request: HttpRequest) -> HttpResponse:
     form = CashflowForm(request.GET)
     page = _dated(form)
     as_of = page["as_of"]
-    monthly, forecast = cashflow_report(
-        user=request.user, as_of=as_of, months_ahead=form.months_ahead()
-    )
+    months_ahead = form.months_ahead()
+    monthly, forecast = cashflow_report(user=request.user, as_of=as_of, months_ahead=months_ahead)
     locale = current_locale()
     chart = charts.cashflow(
         monthly["month"].to_list(),
@@ -260,6 +259,8 @@ def cashflow(request: HttpRequest) -> HttpResponse:
         "forecast": forecast,
         "expected": forecast.months.to_dicts(),
         "expected_total": forecast.months["expected_cents"].sum(),
+        "months_ahead": months_ahead,
+        "max_months": MAX_MONTHS_AHEAD,
         "chart": chart,
     }
     return render(request, "receivables/cashflow.html", context)

@@ -95,6 +95,7 @@ def test_the_date_defaults_to_today_and_a_wrong_one_is_reported(ledger_book, cli
     _as(client, "gerente")
     response = client.get(reverse("receivables:index"))
     assert response.context["as_of"] == timezone.localdate()
+    assert f'value="{timezone.localdate().isoformat()}"' in _text(response)
     response = client.get(reverse("receivables:index"), {"as_of": "20-07-2026x"})
     assert response.status_code == 200
     assert response.context["as_of"] == timezone.localdate()
@@ -212,6 +213,7 @@ def test_months_ahead_out_of_range_are_reported_and_three_are_shown(ledger_book,
     response = _get(_as(client, "gerente"), "cashflow", months=40)
     assert response.context["form"].errors
     assert len(response.context["expected"]) == 3
+    assert 'name="months" id="id_months" value="3"' in _text(response)
 
 
 # --- credit -----------------------------------------------------------------------------
