@@ -29,7 +29,13 @@ from django.utils import timezone, translation
 from cartera.clients import client_file
 from cartera.clients.models import Account
 from cartera.ratings.services import rating_policy_publish, rating_recalculate
-from tests.factories import AccountFactory, ActivityFactory, PaymentFactory, SaleFactory
+from tests.factories import (
+    AccountFactory,
+    ActivityFactory,
+    ContactFactory,
+    PaymentFactory,
+    SaleFactory,
+)
 from tests.web.test_i18n import (
     SAME_EVERYWHERE,
     _bracketed,
@@ -254,6 +260,13 @@ def test_a_next_action_still_ahead_is_not_a_banner(client, book):
         next_action="Llevar muestras",
     )
     assert 'id="next-action"' not in _page(client, book.ana.user, book.uno)
+
+
+def test_the_purchasing_contact_comes_first(client, book):
+    ContactFactory(account=book.dos, name="Aarón Administración", is_purchasing=False)
+    ContactFactory(account=book.dos, name="Zoe Compras", is_purchasing=True)
+    page = _page(client, book.ana.user, book.dos)
+    assert page.index("Zoe Compras") < page.index("Aarón Administración")
 
 
 # --- scoping ---------------------------------------------------------------------------
