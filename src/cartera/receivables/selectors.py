@@ -252,8 +252,8 @@ class AccountReceivables:
 
     ``ageing.items`` are its open invoices with ``days_overdue`` and ``bucket``;
     ``exposure`` the row of :func:`cartera.analytics.receivables.credit_exposure`
-    (``open_cents`` … ``over_limit``), ``None`` when it owes nothing, has no orders and
-    no limit; ``payments`` its latest payments, newest first.
+    (``open_cents`` … ``over_limit``), ``None`` only when the user may not see the client;
+    ``payments`` its latest payments, newest first.
     """
 
     as_of: dt.date
