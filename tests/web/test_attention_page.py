@@ -17,6 +17,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from cartera.activities.services import activity_log
 from tests.factories import ActivityFactory
 
 
@@ -109,3 +110,18 @@ def test_the_reports_page_links_every_report(client, book):
     content = client.get(reverse("web:reports")).content.decode()
     for name in ("web:diagnosis", "web:value", "web:attention", "goals:index"):
         assert f'href="{reverse(name)}"' in content
+
+
+def test_a_logged_contact_shows_on_the_next_read(
+    client, contacted, django_capture_on_commit_callbacks
+):
+    assert _get(client, contacted.manager).context["scope"]["book"].attention.contacts_total == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_log(account=contacted.tres, kind="call", date=dt.date(2026, 6, 9))
+    scope = _get(client, contacted.manager).context["scope"]
+    assert scope["book"].attention.contacts_total == 5
+    # Contacted clients now have 1, 1 and 3 contacts: the typical is 1, so no A client
+    # is under-served any more and Z-DOS still is over-served.
+    assert scope["book"].attention.typical_contacts == 1.0
+    assert scope["under"] == []
+    assert [r["client"] for r in scope["over"]] == ["Z-DOS"]

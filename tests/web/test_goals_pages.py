@@ -18,8 +18,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from cartera.catalog.models import Product
 from cartera.goals import reports
 from cartera.goals.models import Goal
+from cartera.sales.services import LineInput, sale_record
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -194,3 +196,19 @@ def test_a_salespersons_workbook_holds_only_their_book(client, goals):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     cells = {c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row}
     assert "Ana Abril" not in cells
+
+
+def test_a_new_sale_is_forecast_on_the_next_read(client, goals, django_capture_on_commit_callbacks):
+    assert _get(client, goals.manager).context["total_row"]["last_12_cents"] == 100_000
+    product = Product.objects.get(sku="GAZ-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        sale_record(
+            number="F-5",
+            account=goals.tres,
+            date=dt.date(2026, 10, 5),
+            lines=[LineInput(product=product, quantity=Decimal(20))],
+        )
+    row = _get(client, goals.manager).context["total_row"]
+    # 1200.00 over eight months: 150.00 a month, 1800.00 over the next twelve.
+    assert row["last_12_cents"] == 120_000
+    assert row["horizon_cents"] == 180_000
