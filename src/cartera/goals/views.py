@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from cartera.analytics.forecast import TOTAL, UNASSIGNED
+from cartera.common.downloads import xlsx_download
 from cartera.common.scoping import sees_all
 from cartera.goals import exports, reports
 from cartera.goals.services import goal_set
@@ -167,12 +168,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request, today)
     workbook = exports.goals_workbook(user=request.user, year=year, as_of=today)
-    return FileResponse(
-        workbook,
-        as_attachment=True,
-        filename=f"{_('forecast-and-goals')}-{year}.xlsx",
-        content_type=exports.XLSX,
-    )
+    return xlsx_download(workbook, f"{_('forecast-and-goals')}-{year}.xlsx")
 
 
 @login_required

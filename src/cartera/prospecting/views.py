@@ -18,7 +18,7 @@ import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from cartera.analytics.profile import Condition
 from cartera.clients.models import Account
 from cartera.clients.selectors import account_get
 from cartera.clients.services import account_update
+from cartera.common.downloads import xlsx_download
 from cartera.common.scoping import can_change, sees_all
 from cartera.prospecting import charts
 from cartera.prospecting.board import pipeline_board, tickable
@@ -52,8 +53,6 @@ from cartera.prospecting.services import (
 )
 from cartera.reporting.workbook import write_workbook
 from cartera.web.templatetags.cartera import money
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The default checklist is written in English in code; these msgids let the page show
 # its labels translated ({% translate %}). Keep them equal to DEFAULT_CHECKLIST's labels.
@@ -319,9 +318,4 @@ def acquisition_xlsx(request: HttpRequest) -> HttpResponse:
         )
         # The open handle keeps the data after the directory is removed (POSIX).
         handle = path.open("rb")
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{_('acquisition-cost')}-{summary.as_of.isoformat()}.xlsx",
-        content_type=XLSX,
-    )
+    return xlsx_download(handle, f"{_('acquisition-cost')}-{summary.as_of.isoformat()}.xlsx")

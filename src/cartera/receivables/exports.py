@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from cartera.analytics import receivables as ar
 from cartera.reporting.xlsx_report import MAX_ROWS
 
-XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT: Final = "#,##0.00"
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from cartera.analytics import receivables as ar
 from cartera.analytics.receivables import DunningAction, LimitReason
+from cartera.common.downloads import xlsx_download
 from cartera.common.formatting import (
     current_currency,
     current_locale,
@@ -179,12 +180,7 @@ def provisions(request: HttpRequest) -> HttpResponse:
 
 
 def _workbook(book: Any, name: str, as_of: dt.date) -> FileResponse:
-    return FileResponse(
-        book,
-        as_attachment=True,
-        filename=f"{name}-{as_of.isoformat()}.xlsx",
-        content_type=exports.XLSX,
-    )
+    return xlsx_download(book, f"{name}-{as_of.isoformat()}.xlsx")
 
 
 @login_required

@@ -12,7 +12,7 @@ import polars as pl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from cartera.clients.selectors import portfolio_counts
+from cartera.common.downloads import xlsx_download
 from cartera.common.money import quantize
 from cartera.common.scoping import sees_all
 from cartera.metrics.attention import BookAttention, attention_report
@@ -193,11 +194,9 @@ def diagnosis_xlsx(request: HttpRequest) -> HttpResponse:
     if diagnosis is None:
         messages.info(request, _("There are no sales to analyse yet."))
         return redirect("web:diagnosis")
-    return FileResponse(
+    return xlsx_download(
         exports.diagnosis_workbook(diagnosis),
-        as_attachment=True,
-        filename=f"{_('diagnosis')}-{diagnosis.as_of.isoformat()}.xlsx",
-        content_type=exports.XLSX,
+        f"{_('diagnosis')}-{diagnosis.as_of.isoformat()}.xlsx",
     )
 
 
@@ -245,12 +244,7 @@ def value_xlsx(request: HttpRequest) -> HttpResponse:
     if workbook is None:
         messages.info(request, _("The value models need more sales history to be fitted."))
         return redirect("web:value")
-    return FileResponse(
-        workbook,
-        as_attachment=True,
-        filename=f"{_('portfolio-value')}.xlsx",
-        content_type=exports.XLSX,
-    )
+    return xlsx_download(workbook, f"{_('portfolio-value')}.xlsx")
 
 
 def _attention_rows(
