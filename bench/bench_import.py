@@ -279,7 +279,8 @@ def _load_base(env: dict[str, str], paths: dict[str, Path], *, clients: bool) ->
 
 
 def _sqlite_env(folder: Path) -> dict[str, str]:
-    return {"CARTERA_DATA_DIR": str(folder), "CARTERA_DEBUG": "0"}
+    # An empty DATABASE_URL means SQLite: one set in the caller's shell must not leak in.
+    return {"CARTERA_DATA_DIR": str(folder), "CARTERA_DEBUG": "0", "DATABASE_URL": ""}
 
 
 def _sqlite(paths: dict[str, Path], tag: str) -> dict[str, Any]:
