@@ -1,9 +1,10 @@
 """Per-client results of the analytics, stored so that a list of a million clients can be
-filtered and sorted by ABC class, RFM segment, last purchase or value with an index.
+filtered and sorted by ABC class, RFM segment, last purchase, value or overdue debt with
+an index.
 
 The rows are derived data: :func:`cartera.metrics.services.metrics_refresh` rewrites
-them from :mod:`cartera.analytics` (diagnosis and CLV) whenever the sales change; no
-other code writes them.
+them from :mod:`cartera.analytics` (diagnosis, CLV and the receivables ageing) whenever
+the sales or the payments change; no other code writes them.
 """
 
 from __future__ import annotations
@@ -82,6 +83,16 @@ class ClientMetrics(models.Model):
         default=False,
         help_text=_("P(alive) fell below one half (S0.4)."),
     )
+    open_receivable = MoneyField(_("open receivables"), default=0)
+    # The due date rather than "days overdue": the days grow every night without any
+    # write, whereas "due before today minus N days" stays right until a payment or a
+    # sale changes the open items (and those refresh the row).
+    oldest_open_due = models.DateField(
+        _("oldest open due date"),
+        null=True,
+        blank=True,
+        help_text=_("Due date of the oldest invoice not fully paid; empty: nothing owed."),
+    )
 
     class Meta:
         verbose_name = _("client metrics")
@@ -97,6 +108,7 @@ class ClientMetrics(models.Model):
                 name="metrics_at_risk",
                 condition=models.Q(at_risk=True),
             ),
+            models.Index(fields=["oldest_open_due", "account"], name="metrics_oldest_open_due"),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +121,7 @@ class MetricsRun(models.Model):
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
     sales_version = models.BigIntegerField(_("sales data version"))
+    payments_version = models.BigIntegerField(_("payments data version"), default=0)
     clients = models.PositiveIntegerField(_("clients"), default=0)
     seconds = models.FloatField(_("seconds"), default=0)
     clv_fitted = models.BooleanField(_("lifetime value model fitted"), default=False)

@@ -1,4 +1,4 @@
-"""Refreshing the stored per-client metrics from the analytics (S2.7, S3.7, S0.4, S1.7)."""
+"""Refreshing the stored per-client metrics from the analytics (S2.7, S3.7, S0.4, S1.7, S1.8)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Final
 import polars as pl
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from cartera.analytics.diagnosis import diagnose
 from cartera.analytics.frames import to_cents
@@ -23,6 +24,7 @@ from cartera.metrics.portfolio import (
     remember_company_fit,
 )
 from cartera.metrics.valuation import FittedValue, client_values, fit_value_models
+from cartera.receivables.selectors import ageing_report
 from cartera.sales.selectors import sales_frame
 
 INLINE_LIMIT_SETTING: Final = "CARTERA_METRICS_INLINE_MAX_CLIENTS"
@@ -44,10 +46,27 @@ _COLUMNS: Final = (
     "clv",
     "value_at_risk",
     "at_risk",
+    "open_receivable",
+    "oldest_open_due",
 )
 
 
-def _metrics_frame(table: pl.DataFrame, values: pl.DataFrame | None) -> pl.DataFrame:
+def _receivables_frame(day: dt.date) -> pl.DataFrame:
+    """Return per client what is still owed at ``day`` and the oldest open due date.
+
+    From the company's ageing, so the list's overdue filter agrees with the receivables
+    pages (same matching of payments to invoices).
+    """
+    aged = ageing_report(user=company_reader(), as_of=day)
+    return aged.items.group_by("client").agg(
+        pl.col("open_cents").sum().alias("open_receivable"),
+        pl.col("due_date").min().alias("oldest_open_due"),
+    )
+
+
+def _metrics_frame(
+    table: pl.DataFrame, values: pl.DataFrame | None, receivables: pl.DataFrame
+) -> pl.DataFrame:
     """Return one row per known account in the columns of :class:`ClientMetrics`."""
     rows = table.select(
         pl.col("client").cast(pl.String),
@@ -80,6 +99,9 @@ def _metrics_frame(table: pl.DataFrame, values: pl.DataFrame | None) -> pl.DataF
         rows = rows.join(scored, on="client", how="left").with_columns(
             pl.col("at_risk").fill_null(False)
         )
+    rows = rows.join(
+        receivables.with_columns(pl.col("client").cast(pl.String)), on="client", how="left"
+    ).with_columns(pl.col("open_receivable").fill_null(0))
     accounts = read_frame(_ACCOUNTS_SQL, schema={"account_id": pl.Int64, "client": pl.String})
     return rows.join(accounts, on="client", how="inner").select(_COLUMNS)
 
@@ -88,14 +110,16 @@ def metrics_refresh(*, as_of: dt.date | None = None) -> MetricsRun:
     """Recompute every client's metrics from the sales and store them in one transaction.
 
     The diagnosis gives ABC class, RFM segment, movement, revenue and purchase dates; the
-    value models give P(alive), expected purchases, CLV and value at risk. The sales are
-    read before the transaction (the bridge streams committed rows through Arrow); the
-    run records the sales version it saw, so a sale recorded meanwhile makes the run
-    stale at once.
+    value models give P(alive), expected purchases, CLV and value at risk; the ageing at
+    ``as_of`` (today by default, not the last sale's date: debts fall due in real time)
+    gives the open receivables. The sales and payments are read before the transaction
+    (the bridge streams committed rows through Arrow); the run records the versions it
+    saw, so a sale or payment recorded meanwhile makes the run stale at once.
     """
     started = time.perf_counter()
     versions = data_versions(Topic.SALES, Topic.ACCOUNTS)
     version = versions[0]
+    (payments_version,) = data_versions(Topic.PAYMENTS)
     frame = sales_frame(user=company_reader())
     notes: list[str] = []
     values: pl.DataFrame | None = None
@@ -112,7 +136,8 @@ def metrics_refresh(*, as_of: dt.date | None = None) -> MetricsRun:
             values = client_values(fitted)
         else:
             notes.append(fitted)
-        rows = _metrics_frame(diagnosis.client_table, values)
+        receivables = _receivables_frame(as_of or timezone.localdate())
+        rows = _metrics_frame(diagnosis.client_table, values, receivables)
     with transaction.atomic():
         ClientMetrics.objects.all().delete()
         if rows.height:
@@ -120,6 +145,7 @@ def metrics_refresh(*, as_of: dt.date | None = None) -> MetricsRun:
         run = MetricsRun(
             as_of=day,
             sales_version=version,
+            payments_version=payments_version,
             clients=rows.height,
             seconds=time.perf_counter() - started,
             clv_fitted=values is not None,
@@ -149,16 +175,16 @@ def inline_limit() -> int:
 
 
 def metrics_refresh_if_stale() -> MetricsRun | None:
-    """Refresh the metrics when the sales changed since the last run and the portfolio
-    is small enough to refresh while a page waits; return the latest run.
+    """Refresh the metrics when the sales or payments changed since the last run and the
+    portfolio is small enough to refresh while a page waits; return the latest run.
 
     Above :func:`inline_limit` accounts the refresh belongs to ``django-admin
     refresh_metrics`` (cron, after imports) or the manager's "refresh now" button, and
     the pages say how old the figures are.
     """
     run = MetricsRun.objects.order_by("-id").first()
-    (version,) = data_versions(Topic.SALES)
-    if run is not None and run.sales_version == version:
+    current = data_versions(Topic.SALES, Topic.PAYMENTS)
+    if run is not None and (run.sales_version, run.payments_version) == current:
         return run
     if Account.objects.count() > inline_limit():
         return run
