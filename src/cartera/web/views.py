@@ -29,8 +29,10 @@ from cartera.metrics.portfolio import full_diagnosis, portfolio_diagnosis, portf
 from cartera.metrics.selectors import clients_at_risk, latest_run, run_is_current
 from cartera.metrics.services import metrics_refresh, metrics_refresh_if_stale
 from cartera.prospecting.models import Source
+from cartera.receivables.exports import bucket_names
 from cartera.sales.models import Channel
 from cartera.web import charts, exports
+from cartera.web.dashboard import dashboard_figures
 from cartera.web.selectors import DUE_SHOWN, accounts_by_code, contacts_due
 
 BREAKDOWN_TITLES = {
@@ -72,6 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     diagnosis = portfolio_diagnosis(user=user)
     today = timezone.localdate()
     due = contacts_due(user=user, on=today)
+    owed, goals = dashboard_figures(user=user, as_of=today)
+    owing = [str(row["client"]) for row in owed.top]
     context: dict[str, Any] = {
         "counts": portfolio_counts(user=user),
         "diagnosis": diagnosis,
@@ -79,12 +83,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "due": due[:DUE_SHOWN],
         "due_count": due.count(),
         "today": today,
+        "receivables": owed,
+        "ageing_lines": list(zip(bucket_names(owed.buckets), owed.lines, strict=True)),
+        "goals": goals,
         **_freshness(request, run),
     }
+    accounts: dict[str, Any] = {}
     if diagnosis is not None:
         over = diagnosis.concentration.over_threshold
         top = diagnosis.client_table.filter(pl.col("active")).head(10)["client"].to_list()
-        accounts = _names(request, [c for c, _s in over] + top)
+        # One lookup names the concentration's clients and the most overdue ones.
+        accounts = _names(request, [c for c, _s in over] + top + owing)
         context |= {
             # Abc defines __getitem__ by class label, which templates would try first.
             "abc_classes": diagnosis.abc.classes,
@@ -94,6 +103,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             "over_threshold": [(accounts.get(code), code, share) for code, share in over],
         }
+    elif owing:
+        accounts = _names(request, owing)
+    context["overdue_top"] = [
+        {**row, "account": accounts.get(str(row["client"]))} for row in owed.top
+    ]
     return render(request, "web/dashboard.html", context)
 
 
