@@ -36,7 +36,7 @@ from cartera.catalog.models import Product
 from cartera.clients.filters import AccountFilterForm, registered_filters
 from cartera.clients.listing import accounts_listed
 from cartera.metrics.models import ClientMetrics
-from cartera.metrics.services import metrics_refresh
+from cartera.metrics.services import metrics_refresh, metrics_refresh_if_stale
 from cartera.ratings.models import Rating, RatingPolicyVersion, RatingRun
 from cartera.receivables.list_filters import clients_overdue
 from cartera.receivables.services import payment_record
@@ -249,3 +249,17 @@ def test_a_saved_view_keeps_both_filters(client, ledger):
     page = client.get(reverse("clients:list") + "?" + view.query).content.decode()
     assert "Zafiro Uno" in page
     assert "Zafiro Dos" not in page
+
+
+def test_a_committed_payment_refreshes_the_overdue_filter(
+    ledger, django_capture_on_commit_callbacks
+):
+    book = ledger.book
+    first = metrics_refresh_if_stale()
+    assert metrics_refresh_if_stale() == first  # nothing changed: same run
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay("N-P1b", Sale.objects.get(number="N-1"), ledger.today, Decimal("60.00"))
+    second = metrics_refresh_if_stale()
+    assert second.pk != first.pk
+    assert ClientMetrics.objects.get(account=book.uno).open_receivable == Decimal("0.00")
+    assert _codes(book.manager, "overdue=any") == ["O-CINCO", "Z-DOS"]
