@@ -25,8 +25,9 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cartera.clients.filters import AccountFilterForm
-from cartera.clients.models import Account
+from cartera.clients.models import Account, Status
 from cartera.clients.selectors import accounts_visible_to
+from cartera.metrics.models import RfmSegment
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -102,6 +103,32 @@ def metrics_or_none(account: Account) -> Any:
         return account.metrics
     except Account.metrics.RelatedObjectDoesNotExist:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedRow:
+    """One line of the list: the account, its metrics and their labels, ready to show."""
+
+    account: Account
+    metrics: Any
+    status: str
+    segment: str
+
+
+def rows_shown(accounts: list[Account]) -> list[ListedRow]:
+    """Return the page's rows with the status and RFM labels looked up once per page.
+
+    ``get_status_display`` hashes every (lazy, translated) choice label on each call;
+    two of those per row cost a page of fifty rows more than its queries.
+    """
+    statuses = {value: str(label) for value, label in Status.choices}
+    segments = {value: str(label) for value, label in RfmSegment.choices}
+    shown: list[ListedRow] = []
+    for account in accounts:
+        metrics = metrics_or_none(account)
+        segment = segments.get(metrics.rfm_segment, "") if metrics is not None else ""
+        shown.append(ListedRow(account, metrics, statuses.get(account.status, ""), segment))
+    return shown
 
 
 def accounts_listed(*, user: User | AnonymousUser, form: AccountFilterForm) -> QuerySet[Account]:

@@ -65,7 +65,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(account, listing.metrics_or_none(account)) for account in page.rows],
+        "rows": listing.rows_shown(page.rows),
         "sort_toggle": listing.sort_toggles(sort, descending),
         "show_owner": sees_all(user),
         "more_open": any(request.GET.get(name) for name in folded),
