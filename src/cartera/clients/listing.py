@@ -246,10 +246,15 @@ def _walk(
 ) -> list[Account]:
     """Return up to ``wanted`` rows of ``part`` in order, by walking the sort index.
 
-    For a long match list: the database reads a chunk of ids in sort order from the
-    index (no sort, no filter), then checks which of them match, and so on, growing the
-    chunk while matches are sparse. After :data:`_WALK_BUDGET` entries the rest of the
-    page is left to the database's plan, from where the walk stopped.
+    For a long match list: each step hands the database a chunk of the sort index as a
+    subquery ("the next N ids in this order") and takes back only the matching rows of
+    that chunk, at most the ones the page still needs; the chunk grows while matches
+    are sparse. After :data:`_WALK_BUDGET` entries the rest of the page is left to the
+    database's plan, from where the walk stopped.
+
+    The ids stay in the database: handing them over as a list of literals cost more in
+    Python (building and binding thousands of parameters, and building every matching
+    row of the chunk) than the database took to walk the index.
     """
     rows_to_walk, field, id_field = _walker(sort)
     order = (field if upward else f"-{field}", id_field if upward else f"-{id_field}")
@@ -268,15 +273,15 @@ def _walk(
         walk = rows_to_walk
         if position is not None:
             walk = walk.filter(_after_condition(field, id_field, *position, upward=upward))
-        keys = list(walk.order_by(*order).values_list(id_field, field)[:chunk])
-        if not keys:
+        walk = walk.order_by(*order)
+        found.extend(part.filter(pk__in=walk.values(id_field)[:chunk])[: wanted - len(found)])
+        if len(found) >= wanted:
             break
-        matched = {a.pk: a for a in part.order_by().filter(pk__in=[k for k, _v in keys])}
-        found.extend(matched[k] for k, _v in keys if k in matched)
-        position = (keys[-1][1], keys[-1][0])
-        walked += len(keys)
-        if len(keys) < chunk:
+        last = list(walk.values_list(id_field, field)[chunk - 1 : chunk])
+        if not last:
             break  # the index has no more entries
+        position = (last[0][1], last[0][0])
+        walked += chunk
         chunk = min(chunk * 2, _LAST_CHUNK)
     return found[:wanted]
 
