@@ -29,6 +29,9 @@ from urllib.parse import parse_qs
 from bench._common import DATA, run_isolated, write_result
 
 SIZES = {False: (1_000_000, 10_000_000), True: (20_000, 200_000)}
+SIZE_VARIABLE = "CARTERA_BENCH_WEB_CLIENTS"
+"""Clients of the full run when set (ten sales lines each): a mid-size database to
+profile on without building the million."""
 REPEAT = 20
 
 FILTERS = {
@@ -45,8 +48,16 @@ def _folder(clients: int, lines: int) -> Path:
     return DATA / f"web_{clients}_{lines}"
 
 
+def _size(quick: bool) -> tuple[int, int]:
+    wanted = os.environ.get(SIZE_VARIABLE, "")
+    if quick or not wanted:
+        return SIZES[quick]
+    clients = int(wanted)
+    return clients, 10 * clients
+
+
 def run(quick: bool) -> dict[str, Any]:
-    clients, lines = SIZES[quick]
+    clients, lines = _size(quick)
     folder = _folder(clients, lines)
     folder.mkdir(parents=True, exist_ok=True)
     env = {
@@ -69,6 +80,8 @@ def run(quick: bool) -> dict[str, Any]:
     )
     outcome = run_isolated(code, timeout=6 * 3600)
     name = ("web_quick" if quick else "web") + ("_postgres" if postgres else "")
+    if (clients, lines) != SIZES[quick]:
+        name += f"_{clients}"  # a mid-size run never overwrites the reference figures
     write_result(name, outcome)
     return outcome
 
