@@ -14,6 +14,7 @@ from cartera.metrics.models import ClientMetrics
 from cartera.metrics.portfolio import portfolio_diagnosis
 from cartera.metrics.selectors import latest_run, run_is_current
 from cartera.metrics.services import metrics_refresh, metrics_refresh_if_stale
+from cartera.receivables.services import payment_record
 from cartera.sales.services import LineInput, sale_record
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,17 @@ def test_refresh_runs_again_only_after_a_committed_sale(book, django_capture_on_
     assert latest_run() == second
     # 1,000 € more for Dos: 1,030 of 2,000 puts it first, so now it is the A client.
     assert ClientMetrics.objects.get(account=book.dos).window_revenue == Decimal("1030.00")
+
+
+def test_a_committed_payment_makes_the_run_stale(book, django_capture_on_commit_callbacks):
+    # The stored metrics hold each client's open receivables: a payment changes them.
+    first = metrics_refresh_if_stale()
+    assert run_is_current(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_record(
+            reference="P-9", account=book.dos, date=dt.date(2026, 6, 11), amount=Decimal("1.00")
+        )
+    assert not run_is_current(first)
 
 
 def test_a_big_portfolio_is_not_refreshed_while_a_page_waits(book, settings):

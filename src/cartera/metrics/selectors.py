@@ -24,8 +24,13 @@ def latest_run() -> MetricsRun | None:
 
 
 def run_is_current(run: MetricsRun | None) -> bool:
-    """Return whether ``run`` saw the sales as they are now."""
-    return run is not None and run.sales_version == data_versions(Topic.SALES)[0]
+    """Return whether ``run`` saw the sales and payments as they are now.
+
+    Payments count since the stored metrics hold each client's open receivables.
+    """
+    if run is None:
+        return False
+    return (run.sales_version, run.payments_version) == data_versions(Topic.SALES, Topic.PAYMENTS)
 
 
 def metrics_of(*, account: Account) -> ClientMetrics | None:
