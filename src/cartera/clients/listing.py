@@ -219,15 +219,23 @@ def _parts(
     )
 
 
-def _after_condition(field: str, id_field: str, value: Any, pk: int, *, upward: bool) -> Q:
+def _after_condition(
+    field: str, id_field: str, value: Any, pk: int, *, upward: bool, inclusive: bool = False
+) -> Q:
+    """Return "(field, id) comes after (value, pk)" in the direction ``upward``.
+
+    With ``inclusive``, (value, pk) itself matches too: the walk's "up to this entry".
+    """
     # "field >= v AND (field > v OR pk > id)": the first half is an index range the
     # database seeks to; the second drops the rows of the previous page with equal value.
+    tie = "gte" if inclusive else "gt"
     if upward:
         return Q(**{f"{field}__gte": value}) & (
-            Q(**{f"{field}__gt": value}) | Q(**{f"{id_field}__gt": pk})
+            Q(**{f"{field}__gt": value}) | Q(**{f"{id_field}__{tie}": pk})
         )
+    tie = "lte" if inclusive else "lt"
     return Q(**{f"{field}__lte": value}) & (
-        Q(**{f"{field}__lt": value}) | Q(**{f"{id_field}__lt": pk})
+        Q(**{f"{field}__lt": value}) | Q(**{f"{id_field}__{tie}": pk})
     )
 
 
@@ -255,15 +263,16 @@ def _walk(
 ) -> list[Account]:
     """Return up to ``wanted`` rows of ``part`` in order, by walking the sort index.
 
-    For a long match list: each step hands the database a chunk of the sort index as a
-    subquery ("the next N ids in this order") and takes back only the matching rows of
-    that chunk, at most the ones the page still needs; the chunk grows while matches
-    are sparse. After :data:`_WALK_BUDGET` entries the rest of the page is left to the
+    For a long match list: each step reads where a chunk of the sort index ends (one
+    index seek), then asks for the matching rows between the last position and that
+    end, at most the ones the page still needs; the chunk grows while matches are
+    sparse. After :data:`_WALK_BUDGET` entries the rest of the page is left to the
     database's plan, from where the walk stopped.
 
-    The ids stay in the database: handing them over as a list of literals cost more in
-    Python (building and binding thousands of parameters, and building every matching
-    row of the chunk) than the database took to walk the index.
+    The chunk is handed over as a range of the sort key, not as its ids: a list of
+    literal ids cost more in Python (building and binding thousands of parameters)
+    than the database took to walk the index, and PostgreSQL joined an ``IN
+    (subquery)`` by hashing every row of the filter instead of probing the chunk's.
     """
     rows_to_walk, field, id_field = _walker(sort)
     order = (field if upward else f"-{field}", id_field if upward else f"-{id_field}")
@@ -282,14 +291,29 @@ def _walk(
         walk = rows_to_walk
         if position is not None:
             walk = walk.filter(_after_condition(field, id_field, *position, upward=upward))
-        walk = walk.order_by(*order)
-        found.extend(part.filter(pk__in=walk.values(id_field)[:chunk])[: wanted - len(found)])
-        if len(found) >= wanted:
-            break
-        last = list(walk.values_list(id_field, field)[chunk - 1 : chunk])
-        if not last:
-            break  # the index has no more entries
-        position = (last[0][1], last[0][0])
+        ends = list(walk.order_by(*order).values_list(field, id_field)[chunk - 1 : chunk])
+        end: tuple[Any, int] | None = ends[0] if ends else None
+        if position is not None:
+            here = part.filter(_after_condition(sort.field, "pk", *position, upward=upward))
+        else:
+            # From the index's first entry: a range bounded on both sides is one the
+            # planners read through the sort index (SQLite guesses a quarter of the
+            # table for a one-sided range, and picked a filter's index instead).
+            first = list(walk.order_by(*order).values_list(field, id_field)[:1])
+            if not first:
+                break
+            here = part.filter(
+                _after_condition(sort.field, "pk", *first[0], upward=upward, inclusive=True)
+            )
+        if end is not None:
+            # Up to the chunk's last entry included: "after it" the other way round.
+            here = here.filter(
+                _after_condition(sort.field, "pk", *end, upward=not upward, inclusive=True)
+            )
+        found.extend(here[: wanted - len(found)])
+        if len(found) >= wanted or end is None:
+            break  # the page is full, or the chunk ran to the end of the index
+        position = end
         walked += chunk
         chunk = min(chunk * 2, _LAST_CHUNK)
     return found[:wanted]
