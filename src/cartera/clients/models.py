@@ -145,6 +145,11 @@ class Account(TimeStampedModel):
             models.Index(fields=["segment", "legal_name", "id"], name="account_segment_name"),
             models.Index(fields=["owner", "legal_name", "id"], name="account_owner_name"),
             models.Index(fields=["legal_name", "id"], name="account_name_id"),
+            models.Index(
+                fields=["legal_name", "id"],
+                name="account_special_name",
+                condition=models.Q(is_special=True),
+            ),
             models.Index(fields=["pipeline_stage"], name="account_pipeline_stage"),
         ]
         constraints = [

@@ -102,6 +102,11 @@ class ClientMetrics(models.Model):
             models.Index(fields=["rfm_segment", "account"], name="metrics_rfm"),
             models.Index(fields=["last_purchase", "account"], name="metrics_last_purchase"),
             models.Index(fields=["window_revenue", "account"], name="metrics_revenue"),
+            # A class in revenue order: the list filtered by class B and sorted by revenue
+            # would otherwise walk every class A client first, or sort every match.
+            models.Index(
+                fields=["abc_class", "window_revenue", "account"], name="metrics_abc_revenue"
+            ),
             models.Index(fields=["clv", "account"], name="metrics_clv"),
             models.Index(
                 fields=["value_at_risk"],
