@@ -52,8 +52,18 @@ def _money(cents: float | int | None) -> str:
     return f"{cents / 100:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
-def series_chart(result: RevenueForecast, series: str, *, title: str) -> str:
-    """Return the history, trend and forecast chart of one series of ``result``."""
+def series_chart(
+    result: RevenueForecast,
+    series: str,
+    *,
+    title: str,
+    legend: tuple[str, str, str, str] | None = None,
+) -> str:
+    """Return the history, trend and forecast chart of one series of ``result``.
+
+    ``legend`` names revenue, forecast, interval and trend; the web app passes its own
+    translations (this module's are the command line's).
+    """
     history = (
         result.decomposition.components.filter(pl.col("series") == series)
         .sort("month")
@@ -75,7 +85,8 @@ def series_chart(result: RevenueForecast, series: str, *, title: str) -> str:
         bands=bands,
         trend=(history["trend_cents"] / 100).to_list(),
         title=title,
-        legend=(
+        legend=legend
+        or (
             _("revenue"),
             _("forecast"),
             _("interval %(levels)s") % {"levels": " / ".join(f"{lv}%" for lv in result.levels)},

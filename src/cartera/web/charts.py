@@ -77,37 +77,13 @@ def cohorts(d: Diagnosis) -> SafeString:
 
 def forecast(result: RevenueForecast, series: str, *, title: str) -> SafeString:
     """Return one series' history, trend and forecast with its prediction bands (S3.5, S3.8)."""
-    history = (
-        result.decomposition.components.filter(pl.col("series") == series)
-        .sort("month")
-        .tail(forecast_html.HISTORY_SHOWN)
+    legend = (
+        _("revenue"),
+        _("forecast"),
+        _("interval %(levels)s") % {"levels": " / ".join(f"{level} %" for level in result.levels)},
+        _("trend"),
     )
-    ahead = result.forecast.filter(pl.col("series") == series).sort("month")
-    bands = [
-        (
-            (ahead[f"lo_{level}_cents"] / 100).to_list(),
-            (ahead[f"hi_{level}_cents"] / 100).to_list(),
-        )
-        for level in result.levels
-    ]
-    return mark_safe(
-        forecast_charts.forecast_chart(
-            history["month"].to_list(),
-            (history["revenue_cents"] / 100).to_list(),
-            ahead["month"].to_list(),
-            (ahead["forecast_cents"] / 100).to_list(),
-            bands=bands,
-            trend=(history["trend_cents"] / 100).to_list(),
-            title=title,
-            legend=(
-                _("revenue"),
-                _("forecast"),
-                _("interval %(levels)s")
-                % {"levels": " / ".join(f"{level} %" for level in result.levels)},
-                _("trend"),
-            ),
-        )
-    )
+    return mark_safe(forecast_html.series_chart(result, series, title=title, legend=legend))
 
 
 def seasonal_profile(result: RevenueForecast, series: str) -> SafeString:
