@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cartera.clients.filters import AccountFilterForm
@@ -417,6 +419,14 @@ SUGGESTIONS_SHOWN: Final = 500
 _SUGGESTIONS_SECONDS: Final = 600
 
 
+def _suggestions_key(user: User | AnonymousUser) -> str:
+    from cartera.common.dataversion import Topic, data_versions
+    from cartera.metrics.portfolio import scope_of
+
+    (version,) = data_versions(Topic.ACCOUNTS)
+    return f"cartera:suggestions:{scope_of(user)}:{version}"
+
+
 def list_suggestions(*, user: User | AnonymousUser) -> dict[str, list[str]]:
     """Return the values offered as you type in the text filters (cities, segments, SKUs …).
 
@@ -425,12 +435,9 @@ def list_suggestions(*, user: User | AnonymousUser) -> dict[str, list[str]]:
     its part expires after ten minutes.
     """
     from cartera.catalog.models import Product
-    from cartera.common.dataversion import Topic, data_versions
     from cartera.common.scoping import visible_to
-    from cartera.metrics.portfolio import scope_of
 
-    (version,) = data_versions(Topic.ACCOUNTS)
-    key = f"cartera:suggestions:{scope_of(user)}:{version}"
+    key = _suggestions_key(user)
     found = cache.get(key)
     if found is None:
         accounts = accounts_visible_to(user)
@@ -455,3 +462,23 @@ def list_suggestions(*, user: User | AnonymousUser) -> dict[str, list[str]]:
         )
         cache.set(key, found, _SUGGESTIONS_SECONDS)
     return found
+
+
+def suggestion_datalists(*, user: User | AnonymousUser) -> SafeString:
+    """Return the ``<datalist>`` elements of :func:`list_suggestions`, written once.
+
+    Kept beside the suggestions (same key, same lifetime): a template loop over several
+    hundred options cost every page more than its queries.
+    """
+    key = _suggestions_key(user) + ":html"
+    written = cache.get(key)
+    if written is None:
+        written = "".join(
+            f'<datalist id="{escape(name)}-options">'
+            + "".join(f'<option value="{escape(value)}">' for value in values)
+            + "</datalist>\n"
+            for name, values in list_suggestions(user=user).items()
+        )
+        cache.set(key, written, _SUGGESTIONS_SECONDS)
+    # Safe: every name and value was escaped above.
+    return mark_safe(written)

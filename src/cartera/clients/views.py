@@ -75,7 +75,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "descending": descending,
         "sorts": listing.SORTS,
         "query": query.urlencode(),
-        "suggestions": listing.list_suggestions(user=user),
+        "datalists": listing.suggestion_datalists(user=user),
         "saved_views": saved_views_of(user=user, page=PAGE),
         "metrics_run": run,
         "metrics_current": run_is_current(run),
