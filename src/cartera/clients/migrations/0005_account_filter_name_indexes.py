@@ -2,13 +2,7 @@
 
 from django.db import migrations, models
 
-
-def _analyze(apps, schema_editor):
-    # Statistics for the new indexes: without them the planner guesses, and may sort
-    # every match of a filter instead of reading the filter's index in name order.
-    table = apps.get_model("clients", "Account")._meta.db_table
-    if schema_editor.connection.vendor in ("sqlite", "postgresql"):
-        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(table)}")
+from cartera.common.migration_steps import analyze
 
 
 class Migration(migrations.Migration):
@@ -40,5 +34,5 @@ class Migration(migrations.Migration):
             model_name='account',
             index=models.Index(fields=['owner', 'legal_name', 'id'], name='account_owner_name'),
         ),
-        migrations.RunPython(_analyze, migrations.RunPython.noop, elidable=True),
+        analyze("clients", "Account"),
     ]

@@ -2,12 +2,7 @@
 
 from django.db import migrations, models
 
-
-def _analyze(apps, schema_editor):
-    # Statistics for the new index, so the planner weighs it (see clients 0005).
-    table = apps.get_model("metrics", "ClientMetrics")._meta.db_table
-    if schema_editor.connection.vendor in ("sqlite", "postgresql"):
-        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(table)}")
+from cartera.common.migration_steps import analyze
 
 
 class Migration(migrations.Migration):
@@ -22,5 +17,5 @@ class Migration(migrations.Migration):
             model_name='clientmetrics',
             index=models.Index(fields=['abc_class', 'window_revenue', 'account'], name='metrics_abc_revenue'),
         ),
-        migrations.RunPython(_analyze, migrations.RunPython.noop, elidable=True),
+        analyze("metrics", "ClientMetrics"),
     ]
