@@ -112,17 +112,7 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     steps: list[Step] = []
     extra: list[str] = []
     if ctx.has("owner"):
-        resolved = references.salespeople(
-            rows,
-            "owner",
-            into="owner_id",
-            header=ctx.header("owner"),
-            problems=ctx.problems,
-            create_missing=ctx.create_missing,
-            now=ctx.now,
-        )
-        rows = resolved.frame
-        steps += [resolved.created] if resolved.created else []
+        rows = ctx.resolve(references.salespeople, rows, "owner", into="owner_id", steps=steps)
         extra.append("owner_id")
     if ctx.has("campaign"):
         rows = references.campaigns(

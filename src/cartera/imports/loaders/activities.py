@@ -46,17 +46,9 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     )
     given = ["account_id"]
     if ctx.has("salesperson"):
-        resolved = references.salespeople(
-            rows,
-            "salesperson",
-            into="salesperson_id",
-            header=ctx.header("salesperson"),
-            problems=ctx.problems,
-            create_missing=ctx.create_missing,
-            now=ctx.now,
+        rows = ctx.resolve(
+            references.salespeople, rows, "salesperson", into="salesperson_id", steps=steps
         )
-        rows = resolved.frame
-        steps += [resolved.created] if resolved.created else []
         given.append("salesperson_id")
         rows = rows.with_columns(pl.coalesce("salesperson_id", "__owner").alias("__salesperson"))
     else:

@@ -14,6 +14,7 @@ from cartera.imports.kinds import Kind
 from cartera.imports.matching import Counts, Step, duplicates, plan_upsert
 from cartera.imports.problems import Check, Problems, apply_checks
 from cartera.imports.reading import Source
+from cartera.imports.references import Resolved
 from cartera.imports.roles import Value
 from cartera.imports.storage import column_of, read_rows
 
@@ -59,6 +60,33 @@ class Context:
 
     def header(self, role: str) -> str:
         return self.source.header(role)
+
+    def resolve(
+        self,
+        lookup: Callable[..., Resolved],
+        rows: pl.DataFrame,
+        role: str,
+        *,
+        into: str,
+        steps: list[Step],
+    ) -> pl.DataFrame:
+        """Return ``rows`` with the products or salespeople named in ``role`` as ``into``.
+
+        ``lookup`` is :func:`~cartera.imports.references.products` or ``salespeople``;
+        the rows it creates with ``--create-missing`` are added to ``steps``.
+        """
+        resolved = lookup(
+            rows,
+            role,
+            into=into,
+            header=self.header(role),
+            problems=self.problems,
+            create_missing=self.create_missing,
+            now=self.now,
+        )
+        if resolved.created:
+            steps.append(resolved.created)
+        return resolved.frame
 
 
 @dataclass(slots=True)

@@ -15,17 +15,9 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
     """Plan the goals of the file; a row without salesperson is a company goal."""
     steps = []
     if ctx.has("salesperson"):
-        resolved = references.salespeople(
-            rows,
-            "salesperson",
-            into="salesperson_id",
-            header=ctx.header("salesperson"),
-            problems=ctx.problems,
-            create_missing=ctx.create_missing,
-            now=ctx.now,
+        rows = ctx.resolve(
+            references.salespeople, rows, "salesperson", into="salesperson_id", steps=steps
         )
-        rows = resolved.frame
-        steps += [resolved.created] if resolved.created else []
     else:
         rows = rows.with_columns(pl.lit(None, pl.Int64).alias("salesperson_id"))
     if not ctx.has("month"):

@@ -209,32 +209,14 @@ def _references(ctx: Context, rows: pl.DataFrame) -> tuple[pl.DataFrame, list[St
         carry={"owner_id": "__owner", "payment_terms_days": "__terms"},
     )
     if ctx.has("product"):
-        resolved = references.products(
-            rows,
-            "product",
-            into="product_id",
-            header=ctx.header("product"),
-            problems=ctx.problems,
-            create_missing=ctx.create_missing,
-            now=ctx.now,
-        )
-        rows = resolved.frame
-        steps += [resolved.created] if resolved.created else []
+        rows = ctx.resolve(references.products, rows, "product", into="product_id", steps=steps)
     else:
         rows, created = _total_product(ctx, rows)
         steps += created
     if ctx.has("salesperson"):
-        resolved = references.salespeople(
-            rows,
-            "salesperson",
-            into="salesperson_id",
-            header=ctx.header("salesperson"),
-            problems=ctx.problems,
-            create_missing=ctx.create_missing,
-            now=ctx.now,
+        rows = ctx.resolve(
+            references.salespeople, rows, "salesperson", into="salesperson_id", steps=steps
         )
-        rows = resolved.frame
-        steps += [resolved.created] if resolved.created else []
         rows = rows.with_columns(pl.coalesce("salesperson_id", "__owner").alias("__salesperson"))
     else:
         rows = rows.with_columns(pl.col("__owner").alias("__salesperson"))
