@@ -198,7 +198,7 @@ def test_a_warm_dashboard_reads_the_receivables_and_goals_from_the_cache(
     def recompute(**kwargs):
         raise AssertionError("recomputed on a warm dashboard")
 
-    monkeypatch.setattr(dashboard, "ageing_report", recompute)
+    monkeypatch.setattr(dashboard, "provisioned_ageing", recompute)
     monkeypatch.setattr(goal_reports, "goal_status_for", recompute)
     assert _page(client, ledger.manager).context["receivables"].total_overdue == Decimal("410.00")
     assert _page(client, ledger.ana.user).context["receivables"].provision == Decimal("24.00")

@@ -68,8 +68,7 @@ def aging(
     setup_django()
     from django.utils import timezone
 
-    from cartera.analytics import receivables as ar
-    from cartera.receivables.selectors import ageing_report, provision_policy
+    from cartera.receivables.selectors import provisioned_ageing
     from cartera.reporting.json_report import records
     from cartera.reporting.workbook import write_workbook
 
@@ -77,8 +76,7 @@ def aging(
         raise fail(f"--by expects client, salesperson, segment or abc, got {by!r}")
     day = parse_date(as_of, "--as-of") or timezone.localdate()
     user = acting_user(as_user)
-    aged = ageing_report(user=user, as_of=day, with_abc=by == "abc")
-    provision = ar.provision(aged, provision_policy())
+    aged, provision = provisioned_ageing(user=user, as_of=day, with_abc=by == "abc")
     table = aged.table(by=by)
     payload = ageing_payload(aged, provision)
     payload["by"] = by

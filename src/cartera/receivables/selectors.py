@@ -119,24 +119,42 @@ def ageing_report(
     as_of: dt.date,
     account_id: int | None = None,
     with_abc: bool = False,
+    policy: ar.ProvisionPolicy | None = None,
 ) -> ar.Ageing:
     """Return the ageing at ``as_of`` of what ``user`` may see, in the policy's buckets.
 
     ``with_abc`` adds each client's ABC class (company-wide, S3.7) so that the ageing
-    can be broken down by class.
+    can be broken down by class. ``policy`` saves reading it again when the caller has it.
     """
     books = ledger(user=user, as_of=as_of, account_id=account_id)
     invoices = books.invoices
     if with_abc:
         invoices = invoices.join(abc_by_client(as_of=as_of), on="client", how="left")
-    return ar.ageing(
-        invoices, books.payments, as_of=as_of, buckets=provision_policy().buckets, check=False
-    )
+    buckets = (policy or provision_policy()).buckets
+    return ar.ageing(invoices, books.payments, as_of=as_of, buckets=buckets, check=False)
+
+
+def provisioned_ageing(
+    *, user: User | AnonymousUser, as_of: dt.date, with_abc: bool = False
+) -> tuple[ar.Ageing, ar.Provision]:
+    """Return the ageing at ``as_of`` and the provision on it, the policy read once."""
+    policy = provision_policy()
+    aged = ageing_report(user=user, as_of=as_of, with_abc=with_abc, policy=policy)
+    return aged, ar.provision(aged, policy)
 
 
 def provision_report(*, user: User | AnonymousUser, as_of: dt.date) -> ar.Provision:
     """Return the provision for doubtful debts at ``as_of`` (S1.11)."""
-    return ar.provision(ageing_report(user=user, as_of=as_of), provision_policy())
+    return provisioned_ageing(user=user, as_of=as_of)[1]
+
+
+def overdue_clients(aged: ar.Ageing) -> pl.DataFrame:
+    """Return the clients with overdue debt in ``aged``, the most overdue first."""
+    return (
+        aged.table(by="client")
+        .filter(pl.col("overdue_cents") > 0)
+        .sort(["overdue_cents", "client"], descending=[True, False])
+    )
 
 
 def provision_movement_report(
@@ -292,4 +310,32 @@ def account_receivables(
         provision=ar.provision(aged, policy),
         exposure=exposure.row(0, named=True) if exposure.height else None,
         payments=books.payments.sort("date", "payment", descending=True).head(PAYMENTS_SHOWN),
+    )
+
+
+def credit_exposure(report: CreditReport) -> pl.DataFrame:
+    """Return the clients with exposure or a limit, with the proposed limit and risk class."""
+    return (
+        report.exposure.filter(
+            (pl.col("exposure_cents") != 0) | pl.col("limit_cents").is_not_null()
+        )
+        .join(
+            report.proposals.select("client", "score", "proposed_limit_cents", "reason"),
+            on="client",
+            how="left",
+        )
+        .with_columns(
+            # A client with a limit but no invoice has no score, hence no risk class.
+            pl.when(pl.col("score").is_not_null()).then(ar.risk_class("score")).alias("risk")
+        )
+    )
+
+
+def credit_by_salesperson(report: CreditReport) -> pl.DataFrame:
+    """Return each salesperson's credit carried and its concentration, with their DSO."""
+    return report.concentration.join(
+        report.dso_by_salesperson.select("salesperson", "sales_cents", "dso"),
+        on="salesperson",
+        how="left",
+        nulls_equal=True,
     )

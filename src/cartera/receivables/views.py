@@ -31,12 +31,15 @@ from cartera.common.scoping import sees_all
 from cartera.receivables import charts, exports
 from cartera.receivables.forms import MAX_MONTHS_AHEAD, AsOfForm, CashflowForm
 from cartera.receivables.selectors import (
-    ageing_report,
     cashflow_report,
+    credit_by_salesperson,
+    credit_exposure,
     credit_report,
     dunning_report,
+    overdue_clients,
     provision_policy,
     provision_report,
+    provisioned_ageing,
 )
 from cartera.web.selectors import accounts_by_code
 
@@ -121,14 +124,9 @@ def index(request: HttpRequest) -> HttpResponse:
     form = AsOfForm(request.GET)
     page = _dated(form)
     as_of = page["as_of"]
-    aged = ageing_report(user=request.user, as_of=as_of)
-    provision = ar.provision(aged, provision_policy())
+    aged, provision = provisioned_ageing(user=request.user, as_of=as_of)
     buckets = _buckets(aged, provision)
-    overdue = (
-        aged.table(by="client")
-        .filter(pl.col("overdue_cents") > 0)
-        .sort(["overdue_cents", "client"], descending=[True, False])
-    )
+    overdue = overdue_clients(aged)
     context: dict[str, Any] = {
         **page,
         "aged": aged,
@@ -150,8 +148,7 @@ def _month_end_before(day: dt.date) -> dt.date:
 
 def _provisions(request: HttpRequest, as_of: dt.date) -> tuple[Any, Any, Any]:
     """Return the ageing and provision at ``as_of`` and the movement since the month end."""
-    aged = ageing_report(user=request.user, as_of=as_of)
-    closing = ar.provision(aged, provision_policy())
+    aged, closing = provisioned_ageing(user=request.user, as_of=as_of)
     opening = provision_report(user=request.user, as_of=_month_end_before(as_of))
     return aged, closing, ar.provision_movement(opening, closing)
 
@@ -188,8 +185,7 @@ def _workbook(book: Any, name: str, as_of: dt.date) -> FileResponse:
 def ageing_xlsx(request: HttpRequest) -> FileResponse:
     """The ageing at the page's date: summary, clients and open invoices as a workbook."""
     as_of = AsOfForm(request.GET).day()
-    aged = ageing_report(user=request.user, as_of=as_of)
-    provision = ar.provision(aged, provision_policy())
+    aged, provision = provisioned_ageing(user=request.user, as_of=as_of)
     return _workbook(exports.ageing_workbook(aged, provision), _("ageing"), as_of)
 
 
@@ -270,30 +266,12 @@ def credit(request: HttpRequest) -> HttpResponse:
     page = _dated(form)
     as_of = page["as_of"]
     report = credit_report(user=request.user, as_of=as_of)
-    exposure = (
-        report.exposure.filter(
-            (pl.col("exposure_cents") != 0) | pl.col("limit_cents").is_not_null()
-        )
-        .join(
-            report.proposals.select("client", "score", "proposed_limit_cents", "reason"),
-            on="client",
-            how="left",
-        )
-        .with_columns(
-            # A client with a limit but no invoice has no score, hence no risk class.
-            pl.when(pl.col("score").is_not_null()).then(ar.risk_class("score")).alias("risk")
-        )
-    )
+    exposure = credit_exposure(report)
     clients = [
         {**row, "reason_label": REASONS.get(row["reason"], row["reason"])}
         for row in exposure.head(CREDIT_ROWS).to_dicts()
     ]
-    people = report.concentration.join(
-        report.dso_by_salesperson.select("salesperson", "sales_cents", "dso"),
-        on="salesperson",
-        how="left",
-        nulls_equal=True,
-    )
+    people = credit_by_salesperson(report)
     context = {
         **page,
         "over_limit": report.exposure.filter(pl.col("headroom_cents") < 0).height,

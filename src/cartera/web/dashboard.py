@@ -25,7 +25,7 @@ from cartera.common.scoping import sees_all
 from cartera.goals import reports as goal_reports
 from cartera.metrics.portfolio import _cached, scope_of
 from cartera.receivables.models import ProvisionOverride, ProvisionPolicy
-from cartera.receivables.selectors import ageing_report, provision_policy
+from cartera.receivables.selectors import overdue_clients, provisioned_ageing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -82,15 +82,8 @@ def _policy_fingerprint() -> tuple[str, ...]:
 
 
 def _summarise(user: User | AnonymousUser, as_of: dt.date) -> ReceivablesSummary:
-    from cartera.analytics import receivables as ar
-
-    aged = ageing_report(user=user, as_of=as_of)
-    provision = ar.provision(aged, provision_policy())
-    overdue = (
-        aged.table(by="client")
-        .filter(pl.col("overdue_cents") > 0)
-        .sort(["overdue_cents", "client"], descending=[True, False])
-    )
+    aged, provision = provisioned_ageing(user=user, as_of=as_of)
+    overdue = overdue_clients(aged)
     return ReceivablesSummary(
         as_of=as_of,
         buckets=aged.buckets,

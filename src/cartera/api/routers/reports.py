@@ -57,15 +57,14 @@ def report_ageing(
     params: Query[AgeingQuery],
 ) -> Any:
     """Return what is owed by overdue bucket, with the provision (``receivables aging --json``)."""
-    from cartera.analytics import receivables as ar
     from cartera.cli.receivables import ageing_payload
-    from cartera.receivables.selectors import ageing_report, provision_policy
+    from cartera.receivables.selectors import provisioned_ageing
     from cartera.reporting.json_report import records
 
     by = params.by
     day = params.as_of or timezone.localdate()
-    aged = ageing_report(user=request.user, as_of=day, with_abc=by == "abc")
-    payload = ageing_payload(aged, ar.provision(aged, provision_policy()))
+    aged, provision = provisioned_ageing(user=request.user, as_of=day, with_abc=by == "abc")
+    payload = ageing_payload(aged, provision)
     payload["by"] = by
     payload["rows"] = records(aged.table(by=by))
     return payload
