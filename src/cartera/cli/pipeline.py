@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
+from cartera.analytics.pipeline import conversion_by
 from cartera.cli.common import acting_user, parse_date, write_json
 from cartera.cli.django_setup import setup_django
 
@@ -44,15 +45,14 @@ def _funnel_table(title: str, funnel: pl.DataFrame, by: str | None) -> Table:
 
 def _conversion_by(funnel: pl.DataFrame, by: str) -> Table:
     """Return created → won per group: the conversion a manager compares across sources."""
-    won = funnel.filter(pl.col("stage") == "won").select(by, pl.col("reached").alias("won"))
-    created = funnel.filter(pl.col("step") == 1).select(by, pl.col("reached").alias("created"))
-    rows = created.join(won, on=by).sort("created", descending=True)
+    rows = conversion_by(funnel, by)
     table = Table(title=_("Conversion by {by}").format(by=by))
     for position, column in enumerate((by, _("created"), _("won"), _("win rate"))):
         table.add_column(column, justify="left" if position == 0 else "right")
     for row in rows.iter_rows(named=True):
-        rate = row["won"] / row["created"] if row["created"] else None
-        table.add_row(str(row[by]), f"{row['created']:,}", f"{row['won']:,}", _share(rate))
+        table.add_row(
+            str(row[by]), f"{row['created']:,}", f"{row['won']:,}", _share(row["win_rate"])
+        )
     return table
 
 

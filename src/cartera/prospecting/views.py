@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from cartera.analytics.pipeline import conversion_by
 from cartera.analytics.profile import Condition
 from cartera.clients.models import Account
 from cartera.clients.selectors import account_get
@@ -71,14 +72,7 @@ def _labelled(rows: list[dict[str, Any]], key: str, labels: dict[str, Any]) -> l
 
 
 def _conversion(funnel: pl.DataFrame, by: str) -> list[dict[str, Any]]:
-    """Return per group: created, won and the win rate, read off the funnel's rows."""
-    if funnel.is_empty():
-        return []
-    created = funnel.filter(pl.col("step") == 1).select(by, pl.col("reached").alias("created"))
-    won = funnel.filter(pl.col("stage") == "won").select(
-        by, pl.col("reached").alias("won"), pl.col("share_of_created").alias("win_rate")
-    )
-    return created.join(won, on=by).sort("created", by, descending=[True, False]).to_dicts()
+    return [] if funnel.is_empty() else conversion_by(funnel, by).to_dicts()
 
 
 def _summary_context(summary: PipelineSummary) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from cartera.analytics.frames import FrameError
-from cartera.analytics.pipeline import funnel, lost_reasons
+from cartera.analytics.pipeline import conversion_by, funnel, lost_reasons
 
 
 def test_the_whole_funnel_as_counted_by_hand(prospects):
@@ -37,6 +37,16 @@ def test_the_funnel_by_source(prospects):
     assert result["reached"].to_list() == [2, 2, 1, 1, 1]
     assert result["conversion"].to_list() == [None, 1.0, 0.5, 1.0, 1.0]
 
+
+
+def test_conversion_by_source_counted_by_hand(prospects):
+    # Created by source: web p3, p5, p6; fair p1, p2; none p4. Won: p1 (fair), p5 (web).
+    result = conversion_by(funnel(prospects, by=["source"]), "source")
+    assert result.rows() == [
+        ("web", 3, 1, pytest.approx(1 / 3)),
+        ("fair", 2, 1, 0.5),
+        (None, 1, 0, 0.0),
+    ]
 
 def test_the_stage_history_moves_a_prospect_further(prospects):
     events = pl.DataFrame(

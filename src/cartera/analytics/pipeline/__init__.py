@@ -15,7 +15,7 @@ from cartera.analytics.pipeline.columns import (
     prepare_stage_events,
 )
 from cartera.analytics.pipeline.cycle import sales_cycle
-from cartera.analytics.pipeline.funnel import funnel, furthest_stage, lost_reasons
+from cartera.analytics.pipeline.funnel import conversion_by, funnel, furthest_stage, lost_reasons
 from cartera.analytics.pipeline.qualification import qualification
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "STAGES",
     "STAGE_EVENTS",
     "acquisition_cost",
+    "conversion_by",
     "funnel",
     "furthest_stage",
     "lost_reasons",

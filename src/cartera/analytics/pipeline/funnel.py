@@ -113,6 +113,21 @@ def funnel(
     )
 
 
+def conversion_by(funnel: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Return created → won per group of a funnel broken down ``by`` one column.
+
+    Columns ``by``, ``created``, ``won`` and ``win_rate`` (won ÷ created, null when none
+    was created), the groups with most prospects first: the conversion a manager
+    compares across sources or campaigns.
+    """
+    created = funnel.filter(pl.col("step") == 1).select(by, pl.col("reached").alias("created"))
+    won = funnel.filter(pl.col("stage") == "won").select(
+        by, pl.col("reached").alias("won"), pl.col("share_of_created").alias("win_rate")
+    )
+    # Prospects without a source (or campaign) are a group of their own, not dropped.
+    return created.join(won, on=by, nulls_equal=True).sort("created", by, descending=[True, False])
+
+
 def lost_reasons(prospects: pl.DataFrame | pl.LazyFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
     """Return why prospects were discarded (S0.6): count and share per reason and group.
 
