@@ -30,7 +30,7 @@ from cartera.goals.selectors import (
     forecast_report,
     goal_status_for,
 )
-from cartera.metrics.portfolio import _cached, scope_of
+from cartera.metrics.portfolio import cached, user_cache_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -55,10 +55,6 @@ MODEL_LABELS: Final = {
 }
 
 
-def _key(kind: str, user: User | AnonymousUser, *parts: object) -> str:
-    return f"cartera:{kind}:{scope_of(user)}:" + ":".join(map(str, parts))
-
-
 def revenue_forecast(*, user: User | AnonymousUser, as_of: dt.date) -> ForecastReport | None:
     """Return the next :data:`HORIZON` months' forecast of what ``user`` sees, or ``None``.
 
@@ -80,10 +76,10 @@ def revenue_forecast(*, user: User | AnonymousUser, as_of: dt.date) -> ForecastR
             return None
 
     versions = data_versions(*_FORECAST_TOPICS)
-    return _cached(_key("forecast", user, as_of.isoformat(), *versions), compute)
+    return cached(user_cache_key("forecast", user, as_of.isoformat(), *versions), compute)
 
 
-def _goals_fingerprint(user: User | AnonymousUser, year: int) -> tuple[Any, ...]:
+def goals_fingerprint(user: User | AnonymousUser, year: int) -> tuple[Any, ...]:
     figures = visible_to(Goal.objects.filter(year=year), user).aggregate(
         rows=Count("id"), changed=Max("updated_at")
     )
@@ -94,17 +90,17 @@ def _goals_fingerprint(user: User | AnonymousUser, year: int) -> tuple[Any, ...]
 def goal_tracking(*, user: User | AnonymousUser, year: int, as_of: dt.date) -> GoalTracking:
     """Return :func:`~cartera.goals.selectors.goal_status_for`, cached per goals and sales state."""
     versions = data_versions(*_FORECAST_TOPICS)
-    key = _key(
-        "goal-status", user, year, as_of.isoformat(), *versions, *_goals_fingerprint(user, year)
+    key = user_cache_key(
+        "goal-status", user, year, as_of.isoformat(), *versions, *goals_fingerprint(user, year)
     )
-    return _cached(key, lambda: goal_status_for(user=user, year=year, as_of=as_of))
+    return cached(key, lambda: goal_status_for(user=user, year=year, as_of=as_of))
 
 
 def drift_warnings(*, user: User | AnonymousUser, as_of: dt.date) -> DriftReport:
     """Return :func:`~cartera.goals.selectors.drift_check` of ``user``'s scope, cached."""
     versions = data_versions(*_DRIFT_TOPICS)
-    return _cached(
-        _key("drift", user, as_of.isoformat(), *versions),
+    return cached(
+        user_cache_key("drift", user, as_of.isoformat(), *versions),
         lambda: drift_check(user=user, as_of=as_of),
     )
 

@@ -19,7 +19,7 @@ import polars as pl
 from cartera.analytics.diagnosis import Attention, abc_classes, attention, client_table
 from cartera.common.dataversion import Topic, data_versions
 from cartera.common.scoping import sees_all
-from cartera.metrics.portfolio import KEPT_CLIENTS, _cached, _key, scope_of
+from cartera.metrics.portfolio import KEPT_CLIENTS, cache_key, cached, scope_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -123,4 +123,4 @@ def _report(user: User | AnonymousUser) -> AttentionReport | None:
 def attention_report(*, user: User | AnonymousUser) -> AttentionReport | None:
     """Return attention against value for what ``user`` sees (``None``: no sales yet)."""
     versions = data_versions(*_TOPICS)
-    return _cached(_key("attention", scope_of(user), versions), lambda: _report(user))
+    return cached(cache_key("attention", scope_of(user), versions), lambda: _report(user))

@@ -51,8 +51,14 @@ def scope_of(user: User | AnonymousUser) -> str:
     return "all" if sees_all(user) else f"user-{user.pk}"
 
 
-def _key(kind: str, scope: str, versions: tuple[int, ...]) -> str:
+def cache_key(kind: str, scope: str, versions: tuple[int, ...]) -> str:
+    """Return the cache key of one result of a scope at the given data versions."""
     return f"cartera:{kind}:{scope}:{'.'.join(map(str, versions))}"
+
+
+def user_cache_key(kind: str, user: User | AnonymousUser, *parts: object) -> str:
+    """Return the cache key of one result for ``user``'s scope and the given ``parts``."""
+    return f"cartera:{kind}:{scope_of(user)}:" + ":".join(map(str, parts))
 
 
 def _slim(diagnosis: Diagnosis) -> Diagnosis:
@@ -67,15 +73,19 @@ def _slim(diagnosis: Diagnosis) -> Diagnosis:
 
 def remember_company_diagnosis(diagnosis: Diagnosis, *, versions: tuple[int, ...]) -> None:
     """Cache the whole company's diagnosis, computed by a refresh, for the managers."""
-    cache.set(_key("diagnosis", "all", versions), (_slim(diagnosis),), CACHE_SECONDS)
+    cache.set(cache_key("diagnosis", "all", versions), (_slim(diagnosis),), CACHE_SECONDS)
 
 
 def remember_company_fit(fitted: FittedValue | str, *, sales_version: int) -> None:
     """Cache the value models fitted on the whole company (or why they could not be)."""
-    cache.set(_key("value-fit", "all", (sales_version,)), (fitted,), CACHE_SECONDS)
+    cache.set(cache_key("value-fit", "all", (sales_version,)), (fitted,), CACHE_SECONDS)
 
 
-def _cached(key: str, compute: Any) -> Any:
+def cached(key: str, compute: Any) -> Any:
+    """Return the value cached under ``key``, computing and caching it on a miss.
+
+    A ``None`` result is cached too (wrapped in a tuple): "no sales yet" is an answer.
+    """
     hit = cache.get(key)
     if hit is not None:
         return hit[0]
@@ -101,14 +111,14 @@ def portfolio_diagnosis(*, user: User | AnonymousUser) -> Diagnosis | None:
         result = full_diagnosis(user=user)
         return None if result is None else _slim(result)
 
-    return _cached(_key("diagnosis", scope_of(user), versions), compute)
+    return cached(cache_key("diagnosis", scope_of(user), versions), compute)
 
 
 def company_fit() -> FittedValue | str:
     """Return the value models fitted on every client (or why they could not be fitted)."""
     (version,) = data_versions(Topic.SALES)
-    return _cached(
-        _key("value-fit", "all", (version,)),
+    return cached(
+        cache_key("value-fit", "all", (version,)),
         lambda: fit_value_models(sales_frame(user=company_reader())),
     )
 
@@ -210,4 +220,4 @@ def _valuation(user: User | AnonymousUser) -> Valuation:
 def portfolio_valuation(*, user: User | AnonymousUser) -> Valuation:
     """Return the valuation of the portfolio ``user`` sees, from the company-wide fit."""
     versions = data_versions(*_PORTFOLIO_TOPICS)
-    return _cached(_key("valuation", scope_of(user), versions), lambda: _valuation(user))
+    return cached(cache_key("valuation", scope_of(user), versions), lambda: _valuation(user))

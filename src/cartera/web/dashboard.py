@@ -23,7 +23,7 @@ from django.db import connection
 from cartera.common.dataversion import Topic, data_versions
 from cartera.common.scoping import sees_all
 from cartera.goals import reports as goal_reports
-from cartera.metrics.portfolio import _cached, scope_of
+from cartera.metrics.portfolio import cached, user_cache_key
 from cartera.receivables.models import ProvisionOverride, ProvisionPolicy
 from cartera.receivables.selectors import overdue_clients, provisioned_ageing
 
@@ -157,10 +157,6 @@ def _goals(user: User | AnonymousUser, year: int, as_of: dt.date) -> GoalSummary
     return GoalSummary(year, headline, months, closed[-1] if closed else None, others)
 
 
-def _key(kind: str, user: User | AnonymousUser, *parts: object) -> str:
-    return f"cartera:{kind}:{scope_of(user)}:" + ":".join(map(str, parts))
-
-
 def dashboard_figures(
     *, user: User | AnonymousUser, as_of: dt.date
 ) -> tuple[ReceivablesSummary, GoalSummary]:
@@ -171,19 +167,21 @@ def dashboard_figures(
     read once for both: a warm dashboard costs three small queries here.
     """
     versions = data_versions(*_TOPICS)
-    owed = _cached(
-        _key("dashboard-receivables", user, as_of.isoformat(), *versions, *_policy_fingerprint()),
+    owed = cached(
+        user_cache_key(
+            "dashboard-receivables", user, as_of.isoformat(), *versions, *_policy_fingerprint()
+        ),
         lambda: _summarise(user, as_of),
     )
     year = as_of.year
-    goals = _cached(
-        _key(
+    goals = cached(
+        user_cache_key(
             "dashboard-goals",
             user,
             year,
             as_of.isoformat(),
             *versions,
-            *goal_reports._goals_fingerprint(user, year),
+            *goal_reports.goals_fingerprint(user, year),
         ),
         lambda: _goals(user, year, as_of),
     )
