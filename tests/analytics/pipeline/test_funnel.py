@@ -38,7 +38,6 @@ def test_the_funnel_by_source(prospects):
     assert result["conversion"].to_list() == [None, 1.0, 0.5, 1.0, 1.0]
 
 
-
 def test_conversion_by_source_counted_by_hand(prospects):
     # Created by source: web p3, p5, p6; fair p1, p2; none p4. Won: p1 (fair), p5 (web).
     result = conversion_by(funnel(prospects, by=["source"]), "source")
@@ -47,6 +46,7 @@ def test_conversion_by_source_counted_by_hand(prospects):
         ("fair", 2, 1, 0.5),
         (None, 1, 0, 0.0),
     ]
+
 
 def test_the_stage_history_moves_a_prospect_further(prospects):
     events = pl.DataFrame(
