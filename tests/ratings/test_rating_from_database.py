@@ -278,3 +278,26 @@ def test_older_invoices_summed_up_give_the_same_features(db):
     full = client_features(everything, as_of=AS_OF, last_seen=[])
     reduced = client_features(summed_up, as_of=AS_OF, last_seen=[])
     assert reduced.equals(full)
+
+
+def test_a_profile_on_a_column_the_rating_does_not_read_fits_as_on_its_own(portfolio):
+    """A rating run reads only the account columns a rating measures, plus those the
+    stored profiles look at; the fits it stores are the ones a refresh computes."""
+    from cartera.analytics.profile import Condition, Profile
+    from cartera.ratings.models import AccountFit
+    from cartera.ratings.services import fits_refresh, profile_save
+    from tests.factories import CampaignFactory
+
+    fair = CampaignFactory(name="Feria")
+    AccountFactory._meta.model.objects.filter(pk=portfolio["C2"].pk).update(campaign=fair)
+    profile = Profile(
+        "feria", (Condition("campaign", "eq", "Feria"), Condition("city", "eq", "Madrid"))
+    )
+    profile_save(definition=profile.to_dict(), by=SYSTEM)
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=SYSTEM)
+    _rate()
+    by_run = dict(AccountFit.objects.values_list("account__code", "fit"))
+    fits_refresh(by=SYSTEM)
+    assert dict(AccountFit.objects.values_list("account__code", "fit")) == by_run
+    assert by_run["C2"] == 100
+    assert by_run["C1"] == 50

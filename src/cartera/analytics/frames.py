@@ -56,6 +56,9 @@ class Column:
     dtype: pl.DataType | type[pl.DataType]
     required: bool
     description: str
+    key: bool = False
+    """An identifier: text, or whole numbers kept as they are (a database id matches
+    and sorts several times faster than its text)."""
 
 
 SALES: Final[tuple[Column, ...]] = (
@@ -143,6 +146,8 @@ def conform(
         if actual == column.dtype:
             continue
         if column.dtype == pl.String and isinstance(actual, pl.Categorical | pl.Enum):
+            continue
+        if column.key and actual.is_integer():
             continue
         if column.dtype == pl.Date and actual == pl.String:
             casts.append(pl.col(column.name).str.to_date(strict=True))

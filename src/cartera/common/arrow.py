@@ -4,20 +4,26 @@ Bulk reads go through Arrow with connectorx: one query, columnar, no model insta
 connectorx opens its own connection, so it cannot see rows written by a transaction
 that is still open on Django's connection; inside such a transaction the same query
 runs on Django's cursor instead, so a service that writes and then analyses within one
-transaction sees its own writes. SQLite is always read on Django's cursor (see
-:func:`read_frame`): a second SQLite library in the process would corrupt the file.
+transaction sees its own writes.
+
+SQLite is always read on Django's cursor (see :func:`read_frame`): a second SQLite
+library in the process would corrupt the file. It is read a column at a time: SQLite
+folds each column of the result into one JSON array (``json_group_array``, in C, with
+the GIL released) and Polars decodes the arrays in Rust, so no Python object is made
+per value. That is four times faster than fetching rows, and what keeps a rating of
+100,000 clients within seconds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 
 import connectorx as cx
 import polars as pl
-from django.db import connections
+from django.db import OperationalError, connections
 
 
 def connection_url(using: str = "default") -> str:
@@ -51,11 +57,28 @@ def read_frame(
     # closes its file it drops the other's POSIX locks, which corrupts a database that
     # another thread (the web server's) has open (sqlite.org/howtocorrupt.html §2.2.1;
     # reproduced here as "disk I/O error" and "database disk image is malformed").
+    if connection.vendor == "sqlite":
+        try:
+            return _sqlite_columns(connection, sql, schema)
+        except OperationalError:
+            # An SQLite without JSON functions, or a column over SQLite's 1 GB limit on
+            # a value ("string or blob too big"): fetch rows instead.
+            pass
     if connection.in_atomic_block or connection.vendor == "sqlite":
         return _through_django(connection, sql, schema, casts)
     connection.ensure_connection()
     frame = cx.read_sql(connection_url(using), sql, return_type="polars")
     return frame.select(casts)
+
+
+def table_scan(using: str = "default") -> str:
+    """Return what to write after a table's name so that it is read straight through.
+
+    For a condition that keeps most of a table (the last two years of invoices), SQLite
+    picks the date index anyway and then fetches every row from it, twice as slow as
+    reading the table; PostgreSQL chooses well by itself.
+    """
+    return " NOT INDEXED" if connections[using].vendor == "sqlite" else ""
 
 
 _BATCH = 200_000
@@ -80,3 +103,68 @@ def _through_django(
     if not parts:
         return pl.DataFrame(schema=dict(schema))
     return pl.concat(parts, rechunk=True)
+
+
+def _sqlite_columns(
+    connection: Any, sql: str, schema: Mapping[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
+    """Return the rows of ``sql`` read on SQLite as one JSON array per column.
+
+    The arrays come from one aggregate over the query, so they hold the rows in the
+    same order, the query's own ``ORDER BY`` included (SQLite does not flatten an
+    ordered subquery into an aggregate).
+    """
+    quote = connection.ops.quote_name
+    arrays = ", ".join(f"json_group_array({quote(name)})" for name in schema)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {arrays} FROM ({sql}) AS _rows")
+        texts = cursor.fetchone()
+    return pl.DataFrame(
+        [
+            _decoded(text, name, dtype)
+            for text, (name, dtype) in zip(texts, schema.items(), strict=True)
+        ]
+    )
+
+
+_DATETIME_FORMATS: Final = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d")
+
+
+def _decoded(text: str, name: str, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
+    """Return the JSON array ``text`` (one column of SQLite values) as a Series of ``dtype``."""
+    raw = pl.Series(name, [text])
+    if dtype == pl.Date:
+        values = _json_list(raw, pl.String)
+        return values.str.slice(0, 10).str.to_date("%Y-%m-%d")
+    if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
+        values = _json_list(raw, pl.String)
+        zone = getattr(dtype, "time_zone", None) or "UTC"
+        # Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; other writers may add the
+        # "T" and an offset.
+        parsed = [
+            values.str.to_datetime(form, time_unit="us", time_zone=zone, strict=False)
+            for form in _DATETIME_FORMATS
+        ]
+        result = pl.select(pl.coalesce(parsed)).to_series().alias(name)
+        unread = values.is_not_null() & result.is_null()
+        if unread.any():
+            raise ValueError(
+                f"column {name}: unreadable date and time {values.filter(unread)[0]!r}"
+            )
+        return result.cast(dtype)
+    if dtype.is_numeric() or dtype == pl.Boolean:
+        # SQLite types values, not columns: an integer column may hold a real (an
+        # average, a decimal); read those as numbers with a fraction, then cast, as the
+        # row path does.
+        whole = dtype.is_integer() or dtype == pl.Boolean
+        fractional = any(mark in text for mark in ".eE") if whole else True
+        values = _json_list(raw, pl.Float64 if fractional else pl.Int64)
+        return values.cast(dtype)
+    return _json_list(raw, pl.String).cast(dtype)
+
+
+def _json_list(raw: pl.Series, inner: pl.DataType | type[pl.DataType]) -> pl.Series:
+    if raw[0] == "[]":
+        # Exploding an empty list gives one null, not nothing.
+        return pl.Series(raw.name, [], dtype=inner)
+    return raw.str.json_decode(pl.List(inner)).explode().rename(raw.name)

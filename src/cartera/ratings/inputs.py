@@ -10,18 +10,20 @@ rows and without the text columns, which is what keeps ``cartera rate`` within s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
 from cartera.analytics import receivables as ar
 from cartera.analytics.frames import MONEY
-from cartera.common.arrow import read_frame
+from cartera.common.arrow import read_frame, table_scan
 from cartera.sales.selectors import owner_clause
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from cartera.ratings.compute import StoredProfile
     from cartera.users.models import User
 
 RATED_STATUSES: Final[tuple[str, ...]] = ("client", "inactive")
@@ -69,22 +71,42 @@ ATTRIBUTE_COLUMNS: Final[tuple[str, ...]] = (
 )
 """Account columns a profile condition or a learned profile may read (plus custom ones)."""
 
-_ACCOUNTS_SQL: Final = """
-SELECT a.id AS account_id, a.code AS code,
-       COALESCE(NULLIF(a.trade_name, ''), a.legal_name) AS name, a.status AS status,
-       a.owner_id AS owner_id, o.name AS salesperson, a.is_special AS is_special,
-       a.segment AS segment, a.industry AS industry, a.employees AS employees,
-       a.revenue_band AS revenue_band, a.city AS city, a.region AS region,
-       a.country AS country, a.kind AS kind, a.source AS source, c.name AS campaign,
-       a.payment_terms_days AS payment_terms_days, a.pipeline_stage AS pipeline_stage,
-       a.pipeline_entered_on AS pipeline_entered_on, a.won_on AS won_on,
-       a.disqualified_on AS disqualified_on, a.disqualified_reason AS disqualified_reason,
-       SUBSTR(CAST(a.created_at AS TEXT), 1, 10) AS created_on,
-       CAST(a.attributes AS TEXT) AS attributes
-FROM clients_account a
-LEFT JOIN team_salesperson o ON o.id = a.owner_id
-LEFT JOIN prospecting_campaign c ON c.id = a.campaign_id
-"""
+_ACCOUNT_EXPRESSIONS: Final[dict[str, str]] = {
+    "account_id": "a.id",
+    "code": "a.code",
+    "name": "COALESCE(NULLIF(a.trade_name, ''), a.legal_name)",
+    "status": "a.status",
+    "owner_id": "a.owner_id",
+    "salesperson": "o.name",
+    "is_special": "a.is_special",
+    "segment": "a.segment",
+    "industry": "a.industry",
+    "employees": "a.employees",
+    "revenue_band": "a.revenue_band",
+    "city": "a.city",
+    "region": "a.region",
+    "country": "a.country",
+    "kind": "a.kind",
+    "source": "a.source",
+    "campaign": "c.name",
+    "payment_terms_days": "a.payment_terms_days",
+    "pipeline_stage": "a.pipeline_stage",
+    "pipeline_entered_on": "a.pipeline_entered_on",
+    "won_on": "a.won_on",
+    "disqualified_on": "a.disqualified_on",
+    "disqualified_reason": "a.disqualified_reason",
+    "created_on": "SUBSTR(CAST(a.created_at AS TEXT), 1, 10)",
+    "attributes": "CAST(a.attributes AS TEXT)",
+}
+_ACCOUNT_JOINS: Final = (
+    " LEFT JOIN team_salesperson o ON o.id = a.owner_id"
+    " LEFT JOIN prospecting_campaign c ON c.id = a.campaign_id"
+)
+RATING_COLUMNS: Final[tuple[str, ...]] = (
+    "account_id", "status", "owner_id", "is_special", *ATTRIBUTE_COLUMNS, "attributes",
+)  # fmt: skip
+"""The account columns a rating run reads: what a criterion or a profile may measure."""
+
 # Blank text means "not known" for the frames (SQL NULLIF would hide the column type
 # from connectorx on SQLite, so it is done here).
 _BLANK_IS_NULL: Final = (
@@ -139,22 +161,113 @@ def _custom_attributes(accounts: pl.DataFrame) -> pl.DataFrame:
     return accounts.drop("attributes").with_columns(columns)
 
 
-def accounts_frame(*, user: User | AnonymousUser, account_id: int | None = None) -> pl.DataFrame:
+def rating_columns(profiles: Sequence[StoredProfile] = ()) -> tuple[str, ...]:
+    """Return :data:`RATING_COLUMNS` and any other account column ``profiles`` look at."""
+    named = (c.attribute for stored in profiles for c in stored.profile.conditions)
+    extra = [name for name in dict.fromkeys(named) if name in ACCOUNT_SCHEMA]
+    return RATING_COLUMNS + tuple(n for n in extra if n not in RATING_COLUMNS)
+
+
+def accounts_frame(
+    *,
+    user: User | AnonymousUser,
+    account_id: int | None = None,
+    columns: Sequence[str] | None = None,
+) -> pl.DataFrame:
     """Return every account ``user`` may see (or just ``account_id``) with its attributes.
 
-    Columns: :data:`ACCOUNT_SCHEMA` (without ``attributes``), ``client`` (the id as
-    text), ``is_client`` and every key of the custom attributes as its own column.
+    Columns: :data:`ACCOUNT_SCHEMA` (without ``attributes``), or only ``columns`` of it
+    (a rating reads :data:`RATING_COLUMNS`: the names and pipeline dates are most of
+    the text), ``client`` (the id as text), ``is_client`` and every key of the custom
+    attributes as its own column.
     """
+    wanted = tuple(columns) if columns is not None else tuple(ACCOUNT_SCHEMA)
+    schema = {name: ACCOUNT_SCHEMA[name] for name in wanted}
+    select = ", ".join(f"{_ACCOUNT_EXPRESSIONS[name]} AS {name}" for name in wanted)
     only = f" AND a.id = {int(account_id)}" if account_id is not None else ""
-    sql = f"{_ACCOUNTS_SQL} WHERE {owner_clause(user)}{only} ORDER BY a.id"
-    frame = read_frame(sql, schema=ACCOUNT_SCHEMA)
-    frame = frame.with_columns(
-        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c) for c in _BLANK_IS_NULL
+    sql = (
+        f"SELECT {select} FROM clients_account a{_ACCOUNT_JOINS}"
+        f" WHERE {owner_clause(user)}{only} ORDER BY a.id"
     )
-    return _custom_attributes(frame).with_columns(
-        client_key(),
-        pl.col("status").is_in(RATED_STATUSES).alias("is_client"),
-        pl.col("created_on").str.to_date("%Y-%m-%d", strict=False),
+    frame = read_frame(sql, schema=schema)
+    frame = frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() != "").then(pl.col(c)).alias(c)
+        for c in _BLANK_IS_NULL
+        if c in schema
+    )
+    if "attributes" in schema:
+        frame = _custom_attributes(frame)
+    frame = frame.with_columns(
+        client_key(), pl.col("status").is_in(RATED_STATUSES).alias("is_client")
+    )
+    if "created_on" in schema:
+        frame = frame.with_columns(pl.col("created_on").str.to_date("%Y-%m-%d", strict=False))
+    return frame
+
+
+INVOICE_SCHEMA: Final[dict[str, pl.DataType | type[pl.DataType]]] = {
+    "invoice": pl.Int64,
+    "account_id": pl.Int64,
+    "date": pl.Date,
+    "due_date": pl.Date,
+    "amount_cents": MONEY,
+    "cost_cents": MONEY,
+}
+
+
+def invoices_frame(*, since: dt.date | None = None) -> pl.DataFrame:
+    """Return the invoices and credit notes dated after ``since`` (all without it).
+
+    Columns :data:`INVOICE_SCHEMA`, keyed by database ids: one read serves both the
+    sales features and the payment behaviour of a rating.
+    """
+    sql = (
+        "SELECT s.id AS invoice, s.account_id AS account_id, s.date AS date,"
+        " s.due_date AS due_date, s.total AS amount_cents, s.cost_total AS cost_cents"
+        f" FROM sales_sale s{table_scan()} WHERE s.kind <> 'order'"
+    )
+    if since is not None:
+        sql += f" AND s.date > '{since.isoformat()}'"
+    return read_frame(sql, schema=INVOICE_SCHEMA)
+
+
+def purchase_bounds_frame(*, until: dt.date) -> pl.DataFrame:
+    """Return per account the first and last day it was invoiced, up to ``until``.
+
+    Columns ``account_id``, ``first``, ``last``.
+    """
+    bounds = read_frame(
+        "SELECT s.account_id AS account_id, MIN(s.date) AS first, MAX(s.date) AS last"
+        f" FROM sales_sale s{table_scan()} WHERE s.kind <> 'order'"
+        f" AND s.date <= '{until.isoformat()}' GROUP BY s.account_id",
+        # Text, then dates: SQLite returns an aggregate of dates as text.
+        schema={"account_id": pl.Int64, "first": pl.String, "last": pl.String},
+    )
+    return bounds.with_columns(pl.col("first", "last").str.slice(0, 10).str.to_date("%Y-%m-%d"))
+
+
+def invoice_totals(
+    invoices: pl.DataFrame, *, until: dt.date, since: dt.date | None, bounds: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Return the sales lines of a rating from :func:`invoices_frame` and, with ``since``,
+    :func:`purchase_bounds_frame` up to ``since`` (see :func:`invoice_totals_frame`)."""
+    lines = invoices.select("account_id", "date", "amount_cents", "cost_cents")
+    if since is not None:
+        lines = lines.filter(pl.col("date") > since)
+        if bounds is not None:
+            earlier = (
+                bounds.unpivot(index="account_id", on=["first", "last"], value_name="date")
+                .select(
+                    "account_id",
+                    "date",
+                    pl.lit(0, MONEY).alias("amount_cents"),
+                    pl.lit(0, MONEY).alias("cost_cents"),
+                )
+                .unique()
+            )
+            lines = pl.concat([earlier, lines])
+    return lines.filter(pl.col("date") <= until).select(
+        client_key(), "date", "amount_cents", "cost_cents"
     )
 
 
@@ -170,106 +283,80 @@ def invoice_totals_frame(*, until: dt.date, since: dt.date | None = None) -> pl.
     (revenue, margin, recurrence, growth, tenure, recency) comes out the same, at a
     fraction of the rows for a long history.
     """
-    schema = {"account_id": pl.Int64, "date": pl.Date, "amount_cents": MONEY, "cost_cents": MONEY}
-    columns = (
-        "SELECT s.account_id AS account_id, s.date AS date, s.total AS amount_cents,"
-        " s.cost_total AS cost_cents FROM sales_sale s WHERE s.kind <> 'order'"
-    )
-    if since is None:
-        # No date condition in SQL: every invoice is wanted, and SQLite would walk the
-        # date index and fetch each row from it, slower than reading the table straight.
-        lines = read_frame(columns, schema=schema)
-    else:
-        recent = read_frame(f"{columns} AND s.date > '{since.isoformat()}'", schema=schema)
-        bounds = read_frame(
-            "SELECT s.account_id AS account_id, MIN(s.date) AS first, MAX(s.date) AS last"
-            " FROM sales_sale s WHERE s.kind <> 'order'"
-            f" AND s.date <= '{since.isoformat()}' GROUP BY s.account_id",
-            # Text, then dates: SQLite returns an aggregate of dates as text.
-            schema={"account_id": pl.Int64, "first": pl.String, "last": pl.String},
-        ).with_columns(pl.col("first", "last").str.slice(0, 10).str.to_date("%Y-%m-%d"))
-        earlier = (
-            bounds.unpivot(index="account_id", on=["first", "last"], value_name="date")
-            .select(
-                "account_id",
-                "date",
-                pl.lit(0, MONEY).alias("amount_cents"),
-                pl.lit(0, MONEY).alias("cost_cents"),
-            )
-            .unique()
-        )
-        lines = pl.concat([earlier, recent])
-    return lines.filter(pl.col("date") <= until).select(
-        client_key(), "date", "amount_cents", "cost_cents"
-    )
+    bounds = purchase_bounds_frame(until=since) if since is not None else None
+    return invoice_totals(invoices_frame(since=since), until=until, since=since, bounds=bounds)
 
 
 PAYMENT_HORIZON_DAYS: Final = 180
 """Days of ledger read before the payment-behaviour window opens."""
 
+PAYMENT_SCHEMA: Final[dict[str, pl.DataType | type[pl.DataType]]] = {
+    "payment": pl.Int64,
+    "account_id": pl.Int64,
+    "date": pl.Date,
+    "amount_cents": MONEY,
+    "invoice": pl.Int64,
+}
 
-def payment_behaviour_frame(*, as_of: dt.date, window_days: int = 365) -> pl.DataFrame | None:
-    """Return per rated client ``avg_days_late`` and ``share_on_time``, or None without payments.
 
-    The ledger is matched by :func:`cartera.analytics.receivables.allocate` (the rules of
-    the receivables reports), then :func:`~cartera.analytics.receivables.payment_behaviour`
-    looks at what fell due in the window. Only the invoices and payments dated from
-    :data:`PAYMENT_HORIZON_DAYS` before the window are read: every invoice falling due in
-    the window is among them (terms up to half a year), and matching the whole history
-    would triple the time of a rating. The one difference it can make: an unlinked
-    payment that settled a debt older than that is applied to a newer invoice here.
-    """
-    since = as_of - dt.timedelta(days=window_days + PAYMENT_HORIZON_DAYS)
-    # Only the clients rated: the matching is client by client, so leaving the others out
-    # changes nothing for these.
-    statuses = ", ".join(f"'{status}'" for status in RATED_STATUSES)
-    rated = f"IN (SELECT id FROM clients_account WHERE status IN ({statuses}))"
-    invoices = read_frame(
-        "SELECT s.id AS invoice, s.account_id AS account_id, s.date AS date,"
-        " s.due_date AS due_date, s.total AS amount_cents FROM sales_sale s"
-        f" WHERE s.kind <> 'order' AND s.date > '{since.isoformat()}' AND s.account_id {rated}",
-        schema={
-            "invoice": pl.Int64,
-            "account_id": pl.Int64,
-            "date": pl.Date,
-            "due_date": pl.Date,
-            "amount_cents": MONEY,
-        },
-    )
-    payments = read_frame(
+def payment_ledger_start(*, as_of: dt.date, window_days: int = 365) -> dt.date:
+    """Return the day after which the ledger is read for the payment behaviour."""
+    return as_of - dt.timedelta(days=window_days + PAYMENT_HORIZON_DAYS)
+
+
+def payments_frame(*, since: dt.date) -> pl.DataFrame:
+    """Return the payments dated after ``since``: :data:`PAYMENT_SCHEMA`, by database id."""
+    return read_frame(
         "SELECT p.id AS payment, p.account_id AS account_id, p.date AS date,"
-        " p.amount AS amount_cents, p.sale_id AS invoice FROM receivables_payment p"
-        f" WHERE p.date > '{since.isoformat()}' AND p.account_id {rated}",
-        schema={
-            "payment": pl.Int64,
-            "account_id": pl.Int64,
-            "date": pl.Date,
-            "amount_cents": MONEY,
-            "invoice": pl.Int64,
-        },
+        f" p.amount AS amount_cents, p.sale_id AS invoice FROM receivables_payment p{table_scan()}"
+        f" WHERE p.date > '{since.isoformat()}'",
+        schema=PAYMENT_SCHEMA,
     )
-    # The upper bound here rather than in SQL (see invoice_totals_frame); the lower one
-    # in SQL, where it spares reading a third of the ledger.
-    invoices = invoices.filter(pl.col("date") <= as_of)
-    payments = payments.filter(pl.col("date") <= as_of)
+
+
+def payment_behaviour(
+    invoices: pl.DataFrame, payments: pl.DataFrame, *, as_of: dt.date, window_days: int = 365
+) -> pl.DataFrame | None:
+    """Return per client ``avg_days_late`` and ``share_on_time``, or None without payments.
+
+    ``invoices`` (:func:`invoices_frame`) and ``payments`` (:func:`payments_frame`) are
+    taken from :func:`payment_ledger_start` on; they are matched by
+    :func:`cartera.analytics.receivables.allocate` on their database ids (the rules of
+    the receivables reports), then
+    :func:`~cartera.analytics.receivables.payment_behaviour` looks at what fell due in
+    the window. Every invoice falling due in the window is among them (terms up to half
+    a year), and matching the whole history would triple the time of a rating. The one
+    difference it can make: an unlinked payment that settled a debt older than that is
+    applied to a newer invoice here.
+    """
+    since = payment_ledger_start(as_of=as_of, window_days=window_days)
+    invoices = invoices.filter(pl.col("date").is_between(since, as_of, closed="right"))
+    payments = payments.filter(pl.col("date").is_between(since, as_of, closed="right"))
     if payments.is_empty() or invoices.is_empty():
         return None
     allocation = ar.allocate(
         invoices.select(
-            pl.col("invoice").cast(pl.String), client_key(), "date", "due_date", "amount_cents"
+            "invoice", pl.col("account_id").alias("client"), "date", "due_date", "amount_cents"
         ),
         payments.select(
-            pl.col("payment").cast(pl.String),
-            client_key(),
-            "date",
-            "amount_cents",
-            pl.col("invoice").cast(pl.String),
+            "payment", pl.col("account_id").alias("client"), "date", "amount_cents", "invoice"
         ),
         as_of=as_of,
         check=False,
     )
     behaviour = ar.payment_behaviour(allocation, window_days=window_days, by="client")
-    return behaviour.select("client", "avg_days_late", "share_on_time")
+    return behaviour.select(client_key("client"), "avg_days_late", "share_on_time")
+
+
+def payment_behaviour_frame(*, as_of: dt.date, window_days: int = 365) -> pl.DataFrame | None:
+    """Return :func:`payment_behaviour` read from the database."""
+    since = payment_ledger_start(as_of=as_of, window_days=window_days)
+    return payment_behaviour(
+        invoices_frame(since=since),
+        payments_frame(since=since),
+        as_of=as_of,
+        window_days=window_days,
+    )
 
 
 def activities_frame(*, user: User | AnonymousUser, until: dt.date) -> pl.DataFrame:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from cartera.analytics.rating import default_policy
 from cartera.analytics.rating.features import PAYMENT_COLUMNS
 from cartera.audit.services import record_bulk
-from cartera.common.bulk import bulk_insert
+from cartera.common.bulk import bulk_insert, deferred_indexes
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
 from cartera.ratings.compute import change_rows, compute_ratings, profile_fits
@@ -33,7 +33,16 @@ from cartera.ratings.definitions import (
     policy_from_definition,
     profile_from_definition,
 )
-from cartera.ratings.inputs import accounts_frame, invoice_totals_frame, payment_behaviour_frame
+from cartera.ratings.inputs import (
+    accounts_frame,
+    invoice_totals,
+    invoices_frame,
+    payment_behaviour,
+    payment_ledger_start,
+    payments_frame,
+    purchase_bounds_frame,
+    rating_columns,
+)
 from cartera.ratings.models import (
     AccountFit,
     ContactFrequency,
@@ -203,21 +212,32 @@ def rating_recalculate(
     policy = version.policy()
     day = as_of or timezone.localdate()
 
-    # Matching payments to invoices is the longest read: it runs beside the others, and
-    # not at all when the policy has no payment criterion.
-    if {c.measure for c in policy.criteria} & set(PAYMENT_COLUMNS):
-        payments = in_background(payment_behaviour_frame, as_of=day, window_days=policy.window_days)
-    else:
-        payments = in_background(lambda: None)
-    accounts = accounts_frame(user=SYSTEM)
-    fits = profile_fits(accounts, active_profiles())
     # Growth compares two windows; older invoices matter only for first/last purchase.
-    sales = invoice_totals_frame(until=day, since=day - dt.timedelta(days=2 * policy.window_days))
+    sales_since = day - dt.timedelta(days=2 * policy.window_days)
+    wants_payments = bool({c.measure for c in policy.criteria} & set(PAYMENT_COLUMNS))
+    ledger_since = payment_ledger_start(as_of=day, window_days=policy.window_days)
+    # The reads run side by side, each on a connection of its own: SQLite and Polars
+    # both work without holding the GIL, so they share the machine's cores.
+    invoices = in_background(
+        invoices_frame, since=min(sales_since, ledger_since) if wants_payments else sales_since
+    )
+    bounds = in_background(purchase_bounds_frame, until=sales_since)
+    ledger = in_background(payments_frame, since=ledger_since) if wants_payments else None
+    profiles = active_profiles()
+    accounts = accounts_frame(user=SYSTEM, columns=rating_columns(profiles))
+    fits = profile_fits(accounts, profiles)
+    invoiced = invoices()
+    payments = (
+        payment_behaviour(invoiced, ledger(), as_of=day, window_days=policy.window_days)
+        if ledger is not None
+        else None
+    )
+    sales = invoice_totals(invoiced, until=day, since=sales_since, bounds=bounds())
     computed = compute_ratings(
         accounts=accounts,
         fits=fits,
         sales=sales,
-        payments=payments(),
+        payments=payments,
         policy=policy,
         as_of=day,
         translate=_,
@@ -243,10 +263,15 @@ def rating_recalculate(
             pl.lit(version.pk, pl.Int64).alias("policy_id"),
         ]
         Rating.objects.all().delete()
-        bulk_insert(Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of")))
-        bulk_insert(RatingChange, changes.with_columns(*stamp, pl.lit(day, pl.Date).alias("date")))
         AccountFit.objects.all().delete()
-        bulk_insert(AccountFit, fits)
+        # Every rating and fit is replaced: building their indexes once afterwards is
+        # faster than updating them row by row.
+        with deferred_indexes(Rating, AccountFit):
+            bulk_insert(
+                Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
+            )
+            bulk_insert(AccountFit, fits)
+        bulk_insert(RatingChange, changes.with_columns(*stamp, pl.lit(day, pl.Date).alias("date")))
         record_bulk(
             action="rating_run",
             model=Rating,

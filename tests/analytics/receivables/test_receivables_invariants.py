@@ -272,3 +272,57 @@ def test_issue_priority_never_moves_an_amount_once_matched(ledger, later):
         pl.col("amount_cents_then").is_null()
         | (pl.col("amount_cents_then") < pl.col("amount_cents"))
     ).is_empty()
+
+
+def _as_ids(invoices: pl.DataFrame, payments: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return the ledger with database-style whole-number keys, in the same order."""
+    client = pl.col("client").replace_strict({c: n for n, c in enumerate(CLIENTS, 1)})
+
+    def number(column: str, offset: int = 0) -> pl.Expr:
+        return (pl.col(column).str.slice(1).cast(pl.Int64) + offset).alias(column)
+
+    return (
+        invoices.with_columns(client, number("invoice"), number("applies_to")),
+        payments.with_columns(client, number("payment", 1000), number("invoice")),
+    )
+
+
+@FAST
+@given(ledgers(), st.sampled_from(("due", "issue")))
+def test_whole_number_keys_match_as_their_text_does(ledger, priority):
+    invoices, payments, as_of = ledger
+    text = allocate(invoices, payments, as_of=as_of, priority=priority)
+    ids = allocate(*_as_ids(invoices, payments), as_of=as_of, priority=priority)
+    assert ids.items.schema["client"] == pl.Int64
+    open_by_text = dict(text.items.select("invoice", "open_cents").iter_rows())
+    open_by_id = dict(ids.items.select("invoice", "open_cents").iter_rows())
+    assert open_by_id == {int(k[1:]): v for k, v in open_by_text.items()}
+    credit_by_id = dict(ids.credit.iter_rows())
+    assert credit_by_id == {CLIENTS.index(c) + 1: v for c, v in text.credit.iter_rows()}
+    pieces = ids.applications.group_by("invoice", "kind", "source").agg(
+        pl.col("amount_cents").sum()
+    )
+    expected = text.applications.group_by("invoice", "kind", "source").agg(
+        pl.col("amount_cents").sum()
+    )
+    assert {(i, k, s): a for i, k, s, a in pieces.iter_rows()} == {
+        (int(i[1:]), k, int(s[1:]) + (1000 if k == "payment" else 0)): a
+        for i, k, s, a in expected.iter_rows()
+    }
+
+
+def test_a_text_key_on_either_side_makes_every_key_text():
+    invoices = pl.DataFrame(
+        {"invoice": [7], "client": [1], "date": [START], "due_date": [START], "amount_cents": [500]}
+    )
+    payments = pl.DataFrame(
+        {
+            "payment": ["P1"],
+            "client": ["1"],
+            "date": [START],
+            "amount_cents": [200],
+            "invoice": ["7"],
+        }
+    )
+    allocation = allocate(invoices, payments, as_of=START)
+    assert allocation.items.select("invoice", "client", "open_cents").rows() == [("7", "1", 300)]

@@ -14,13 +14,13 @@ import polars as pl
 from cartera.analytics.frames import MONEY, Column, FrameError, conform
 
 INVOICES: Final[tuple[Column, ...]] = (
-    Column("invoice", pl.String, True, "invoice or credit-note number, unique"),
-    Column("client", pl.String, True, "client code"),
+    Column("invoice", pl.String, True, "invoice or credit-note number, unique", key=True),
+    Column("client", pl.String, True, "client code", key=True),
     Column("date", pl.Date, True, "issue date"),
     Column("due_date", pl.Date, True, "due date; may be left empty when terms_days is given"),
     Column("amount_cents", MONEY, True, "amount owed in cents; negative: a credit note"),
     Column("terms_days", pl.Int64, False, "payment terms: due date = date + terms_days"),
-    Column("applies_to", pl.String, False, "for a credit note: the invoice it corrects"),
+    Column("applies_to", pl.String, False, "for a credit note: the invoice it corrects", key=True),
     Column("salesperson", pl.String, False, "salesperson of the sale"),
     Column("segment", pl.String, False, "client segment (S1.6)"),
     Column("abc", pl.String, False, "ABC (or margin) class of the client (S3.7)"),
@@ -28,11 +28,13 @@ INVOICES: Final[tuple[Column, ...]] = (
 """Invoices and credit notes, one row each."""
 
 PAYMENTS: Final[tuple[Column, ...]] = (
-    Column("payment", pl.String, True, "payment reference, unique"),
-    Column("client", pl.String, True, "client code"),
+    Column("payment", pl.String, True, "payment reference, unique", key=True),
+    Column("client", pl.String, True, "client code", key=True),
     Column("date", pl.Date, True, "date the money was received"),
     Column("amount_cents", MONEY, True, "amount received in cents, positive"),
-    Column("invoice", pl.String, False, "invoice the payment is for (explicit allocation)"),
+    Column(
+        "invoice", pl.String, False, "invoice the payment is for (explicit allocation)", key=True
+    ),
 )
 """Money received, one row per payment."""
 

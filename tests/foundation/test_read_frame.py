@@ -1,0 +1,136 @@
+"""read_frame returns the same typed frame whatever path it takes on each backend.
+
+On SQLite the rows come as one JSON array per column (``json_group_array``); on
+PostgreSQL through connectorx, or on Django's cursor inside a transaction. Each case
+here is checked against values written through the ORM, so the paths cannot drift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import polars as pl
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from cartera.common import arrow
+from cartera.common.arrow import read_frame
+from tests.factories import AccountFactory, SaleFactory, SalespersonFactory
+
+ACCOUNT_SCHEMA = {
+    "id": pl.Int64,
+    "code": pl.String,
+    "legal_name": pl.String,
+    "is_special": pl.Boolean,
+    "won_on": pl.Date,
+    "created_at": pl.Datetime("us", "UTC"),
+    "employees": pl.Int64,
+    "credit_limit": pl.Int64,
+}
+SQL = (
+    "SELECT id, code, legal_name, is_special, won_on, created_at, employees,"
+    " credit_limit FROM clients_account"
+)
+
+
+def _accounts() -> list:
+    owner = SalespersonFactory()
+    first = AccountFactory(
+        owner=owner,
+        code="A-1",
+        legal_name='Café "La Ñ", S.L.\nsegunda línea \\ barra',
+        is_special=True,
+        won_on=dt.date(2025, 3, 9),
+        employees=12,
+        credit_limit=Decimal("1234.56"),
+    )
+    second = AccountFactory(owner=owner, code="A-2", legal_name="", employees=None)
+    stamp = timezone.make_aware(dt.datetime(2026, 5, 6, 7, 8, 9, 123456), dt.UTC)
+    type(first).objects.filter(pk=first.pk).update(created_at=stamp)
+    type(second).objects.filter(pk=second.pk).update(created_at=stamp.replace(microsecond=0))
+    return [first, second]
+
+
+@pytest.mark.django_db
+def test_values_and_types_match_what_the_orm_wrote():
+    first, second = _accounts()
+    frame = read_frame(f"{SQL} ORDER BY code", schema=ACCOUNT_SCHEMA)
+    assert frame.schema == pl.Schema(ACCOUNT_SCHEMA)
+    assert frame.rows() == [
+        (
+            first.pk,
+            "A-1",
+            'Café "La Ñ", S.L.\nsegunda línea \\ barra',
+            True,
+            dt.date(2025, 3, 9),
+            dt.datetime(2026, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC),
+            12,
+            123456,
+        ),
+        (
+            second.pk,
+            "A-2",
+            "",
+            False,
+            None,
+            dt.datetime(2026, 5, 6, 7, 8, 9, tzinfo=dt.UTC),
+            None,
+            None,
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_order_of_the_query_is_kept():
+    owner = SalespersonFactory()
+    codes = [f"K{n:02d}" for n in (5, 1, 9, 3, 7)]
+    for code in codes:
+        AccountFactory(owner=owner, code=code)
+    schema = {"code": pl.String, "id": pl.Int64}
+    descending = read_frame(
+        "SELECT code, id FROM clients_account ORDER BY code DESC", schema=schema
+    )
+    assert descending["code"].to_list() == sorted(codes, reverse=True)
+    # Every column follows the same row order, not only the sorted one.
+    ids = dict(read_frame("SELECT code, id FROM clients_account", schema=schema).iter_rows())
+    assert [ids[code] for code in descending["code"]] == descending["id"].to_list()
+
+
+@pytest.mark.django_db
+def test_no_rows_give_an_empty_frame_of_the_schema():
+    frame = read_frame(f"{SQL} WHERE id < 0", schema=ACCOUNT_SCHEMA)
+    assert frame.height == 0
+    assert frame.schema == pl.Schema(ACCOUNT_SCHEMA)
+
+
+@pytest.mark.django_db
+def test_aggregates_of_dates_and_fractions_are_read_as_the_schema_says():
+    account = AccountFactory()
+    for day, total in ((dt.date(2026, 1, 5), "10.00"), (dt.date(2026, 3, 1), "15.01")):
+        SaleFactory(account=account, date=day, due_date=day, total=Decimal(total))
+    frame = read_frame(
+        "SELECT MIN(date) AS first, MAX(date) AS last, AVG(total) AS mean,"
+        " SUM(total) AS cents FROM sales_sale",
+        schema={"first": pl.Date, "last": pl.Date, "mean": pl.Float64, "cents": pl.Int64},
+    )
+    assert frame.rows() == [(dt.date(2026, 1, 5), dt.date(2026, 3, 1), 1250.5, 2501)]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the JSON column path is SQLite's")
+def test_sqlite_falls_back_to_rows_when_a_column_cannot_be_aggregated(monkeypatch):
+    _accounts()
+    expected = read_frame(f"{SQL} ORDER BY code", schema=ACCOUNT_SCHEMA)
+    calls = []
+
+    def too_big(*args, **kwargs):
+        calls.append(args)
+        from django.db import OperationalError
+
+        raise OperationalError("string or blob too big")
+
+    monkeypatch.setattr(arrow, "_sqlite_columns", too_big)
+    assert read_frame(f"{SQL} ORDER BY code", schema=ACCOUNT_SCHEMA).equals(expected)
+    assert len(calls) == 1
