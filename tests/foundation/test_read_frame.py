@@ -134,3 +134,29 @@ def test_sqlite_falls_back_to_rows_when_a_column_cannot_be_aggregated(monkeypatc
     monkeypatch.setattr(arrow, "_sqlite_columns", too_big)
     assert read_frame(f"{SQL} ORDER BY code", schema=ACCOUNT_SCHEMA).equals(expected)
     assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_days_before_1970_are_read_as_themselves():
+    # Day numbers before 1970 are negative and must not round towards zero.
+    for day in (dt.date(1969, 12, 31), dt.date(1900, 1, 1), dt.date(2026, 11, 22)):
+        SaleFactory(date=day, due_date=day)
+    frame = read_frame(
+        "SELECT date, NULL AS unknown FROM sales_sale ORDER BY date",
+        schema={"date": pl.Date, "unknown": pl.Date},
+    )
+    assert frame.rows() == [
+        (dt.date(1900, 1, 1), None),
+        (dt.date(1969, 12, 31), None),
+        (dt.date(2026, 11, 22), None),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite stores dates as text")
+def test_sqlite_text_with_a_time_of_day_is_read_as_its_day():
+    frame = read_frame(
+        "SELECT '1969-12-31 23:00:00' AS late, '2026-11-22 10:30:00' AS morning",
+        schema={"late": pl.Date, "morning": pl.Date},
+    )
+    assert frame.rows() == [(dt.date(1969, 12, 31), dt.date(2026, 11, 22))]

@@ -236,14 +236,12 @@ def purchase_bounds_frame(*, until: dt.date) -> pl.DataFrame:
 
     Columns ``account_id``, ``first``, ``last``.
     """
-    bounds = read_frame(
+    return read_frame(
         "SELECT s.account_id AS account_id, MIN(s.date) AS first, MAX(s.date) AS last"
         f" FROM sales_sale s{table_scan()} WHERE s.kind <> 'order'"
         f" AND s.date <= '{until.isoformat()}' GROUP BY s.account_id",
-        # Text, then dates: SQLite returns an aggregate of dates as text.
-        schema={"account_id": pl.Int64, "first": pl.String, "last": pl.String},
+        schema={"account_id": pl.Int64, "first": pl.Date, "last": pl.Date},
     )
-    return bounds.with_columns(pl.col("first", "last").str.slice(0, 10).str.to_date("%Y-%m-%d"))
 
 
 def invoice_totals(

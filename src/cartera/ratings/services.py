@@ -8,6 +8,7 @@ understands).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping
@@ -264,9 +265,15 @@ def rating_recalculate(
         ]
         Rating.objects.all().delete()
         AccountFit.objects.all().delete()
-        # Every rating and fit is replaced: building their indexes once afterwards is
-        # faster than updating them row by row.
-        with deferred_indexes(Rating, AccountFit):
+        # Every rating and fit is replaced: on SQLite, building their indexes once
+        # afterwards is faster than updating them row by row; PostgreSQL would check
+        # every foreign key again before it builds an index, which costs more.
+        replacing = (
+            deferred_indexes(Rating, AccountFit)
+            if connection.vendor == "sqlite"
+            else contextlib.nullcontext()
+        )
+        with replacing:
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
             )
