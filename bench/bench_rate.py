@@ -116,7 +116,7 @@ def measure(directory: str) -> None:
     from django.utils.translation import gettext
 
     from cartera.analytics.rating import client_features, explanation_texts, rate
-    from cartera.common.bulk import bulk_insert, deferred_indexes
+    from cartera.common.bulk import bulk_insert, replace_indexes
     from cartera.common.scoping import SYSTEM
     from cartera.ratings.compute import compute_ratings, profile_fits
     from cartera.ratings.inputs import (
@@ -187,7 +187,7 @@ def measure(directory: str) -> None:
     def ours_write() -> None:
         with transaction.atomic():
             Rating.objects.all().delete()
-            with deferred_indexes(Rating):
+            with replace_indexes(Rating):
                 bulk_insert(Rating, rows)
             transaction.set_rollback(True)
 

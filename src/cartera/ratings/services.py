@@ -8,7 +8,6 @@ understands).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from cartera.analytics.rating import default_policy
 from cartera.analytics.rating.features import PAYMENT_COLUMNS
 from cartera.audit.services import record_bulk
-from cartera.common.bulk import bulk_insert, deferred_indexes
+from cartera.common.bulk import bulk_insert, replace_indexes
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
 from cartera.ratings.compute import change_rows, compute_ratings, profile_fits
@@ -265,15 +264,7 @@ def rating_recalculate(
         ]
         Rating.objects.all().delete()
         AccountFit.objects.all().delete()
-        # Every rating and fit is replaced: on SQLite, building their indexes once
-        # afterwards is faster than updating them row by row; PostgreSQL would check
-        # every foreign key again before it builds an index, which costs more.
-        replacing = (
-            deferred_indexes(Rating, AccountFit)
-            if connection.vendor == "sqlite"
-            else contextlib.nullcontext()
-        )
-        with replacing:
+        with replace_indexes(Rating, AccountFit):
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
             )
