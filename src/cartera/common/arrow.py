@@ -10,8 +10,7 @@ SQLite is always read on Django's cursor (see :func:`read_frame`): a second SQLi
 library in the process would corrupt the file. It is read a column at a time: SQLite
 folds each column of the result into one JSON array (``json_group_array``, in C, with
 the GIL released) and Polars decodes the arrays in Rust, so no Python object is made
-per value. That is four times faster than fetching rows, and what keeps a rating of
-100,000 clients within seconds.
+per value: 1.5 s instead of 5.5 s for 1.4 million invoices of four columns.
 """
 
 from __future__ import annotations
