@@ -107,8 +107,7 @@ RATING_COLUMNS: Final[tuple[str, ...]] = (
 )  # fmt: skip
 """The account columns a rating run reads: what a criterion or a profile may measure."""
 
-# Blank text means "not known" for the frames (SQL NULLIF would hide the column type
-# from connectorx on SQLite, so it is done here).
+# Blank text means "not known" for the frames; done in Polars, once for every column.
 _BLANK_IS_NULL: Final = (
     "segment", "industry", "revenue_band", "city", "region", "country", "source",
     "pipeline_stage", "disqualified_reason",
@@ -344,17 +343,6 @@ def payment_behaviour(
     )
     behaviour = ar.payment_behaviour(allocation, window_days=window_days, by="client")
     return behaviour.select(client_key("client"), "avg_days_late", "share_on_time")
-
-
-def payment_behaviour_frame(*, as_of: dt.date, window_days: int = 365) -> pl.DataFrame | None:
-    """Return :func:`payment_behaviour` read from the database."""
-    since = payment_ledger_start(as_of=as_of, window_days=window_days)
-    return payment_behaviour(
-        invoices_frame(since=since),
-        payments_frame(since=since),
-        as_of=as_of,
-        window_days=window_days,
-    )
 
 
 def activities_frame(*, user: User | AnonymousUser, until: dt.date) -> pl.DataFrame:

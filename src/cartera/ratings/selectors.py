@@ -493,12 +493,15 @@ def handover_suggestions(
 
 def _books(*, user: User | AnonymousUser, as_of: dt.date) -> pl.DataFrame:
     """Return per salesperson ``retention`` and ``growth_pct`` of their current book."""
-    from cartera.ratings.inputs import invoice_totals_frame
+    from cartera.ratings.inputs import invoice_totals, invoices_frame
 
     today = as_of
     start = today - dt.timedelta(days=365)
     previous = start - dt.timedelta(days=365)
-    totals = invoice_totals_frame(until=today, since=previous).filter(pl.col("date") > previous)
+    # Only the two years compared: no first and last purchase before them.
+    totals = invoice_totals(
+        invoices_frame(since=previous), until=today, since=previous, bounds=None
+    )
     owners = accounts_frame(user=user).select("client", "salesperson").drop_nulls()
     per_client = (
         totals.with_columns((pl.col("date") > start).alias("current"))

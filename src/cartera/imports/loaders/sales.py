@@ -15,6 +15,8 @@ whole or not at all.
 
 from __future__ import annotations
 
+from typing import Final
+
 import polars as pl
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -161,17 +163,14 @@ def _whole_invoices(ctx: Context, rows: pl.DataFrame, everything: pl.DataFrame) 
     return checked(ctx, rows, [check])
 
 
+_LINE_VALUES: Final = (
+    "line_no", "product_id", "quantity", "unit_price", "discount_pct", "amount", "cost",
+)  # fmt: skip
+"""What a sale line stores, as compared between the file and the database."""
+
+
 def _stored_lines(sale_ids: pl.Series) -> pl.DataFrame:
-    columns = [
-        "sale_id",
-        "line_no",
-        "product_id",
-        "quantity",
-        "unit_price",
-        "discount_pct",
-        "amount",
-        "cost",
-    ]
+    columns = ["sale_id", *_LINE_VALUES]
     if sale_ids.len() == 0:
         return read_rows(SaleLine, columns, where="1 = 0")
     low, high = int(sale_ids.min()), int(sale_ids.max())  # type: ignore[arg-type]
@@ -333,17 +332,9 @@ def plan(ctx: Context, rows: pl.DataFrame) -> Plan:
             sales.creates.select("number", pl.col("id").alias("sale_id")),
         ]
     )
-    lines = rows.select(
-        "row",
-        "invoice",
-        "line_no",
-        "product_id",
-        "quantity",
-        "unit_price",
-        "discount_pct",
-        "amount",
-        "cost",
-    ).join(ids, left_on="invoice", right_on="number", how="inner", maintain_order="left")
+    lines = rows.select("row", "invoice", *_LINE_VALUES).join(
+        ids, left_on="invoice", right_on="number", how="inner", maintain_order="left"
+    )
     del rows
     lines = lines.select("row", "sale_id", pl.exclude("row", "sale_id", "invoice"))
     existing = stored.join(invoices.select("number"), on="number", how="semi")["id"]
