@@ -65,8 +65,8 @@ class OpenItems:
     items
         One row per invoice issued on or before ``as_of`` with a positive amount: the
         invoice columns as given, plus ``applied_cents`` (settled by ``as_of``) and
-        ``open_cents`` (still owed, never negative). Rows are grouped by client, in
-        the order of settlement within each client; sort them for display.
+        ``open_cents`` (still owed, never negative). In no particular order: sort
+        them for display.
     credit
         ``client``, ``unapplied_cents``: money received (or credit notes) not matched to
         any invoice at ``as_of``, one row per client that has some.
@@ -213,14 +213,15 @@ def _line_ends(
     )
 
 
-def _open(debts: pl.LazyFrame, ledger: pl.LazyFrame, order: tuple[str, ...]) -> pl.LazyFrame:
+def _open(debts: pl.LazyFrame, lined: pl.LazyFrame, ledger: pl.LazyFrame) -> pl.LazyFrame:
     """Return ``debts`` (with ``residual_cents``) with ``open_cents`` after the pool.
 
-    ``ledger`` holds ``client``, ``pool_cents``: what each client's pool can settle.
+    ``lined`` holds the debts with a residual, laid on their client's line
+    (:func:`_owing`); ``ledger`` holds ``client``, ``pool_cents``: what each client's
+    pool can settle. A debt its named payments settled is not on the line: it is closed.
     """
-    return (
-        _line_ends(debts, "residual_cents", order)
-        .join(ledger.select("client", "pool_cents"), on="client", how="left")
+    on_line = (
+        lined.join(ledger.select("client", "pool_cents"), on="client", how="left")
         .with_columns(
             # The pool covers [0, pool) of the client's line; this invoice is
             # [end - residual, end). What it keeps open lies beyond the pool.
@@ -228,9 +229,25 @@ def _open(debts: pl.LazyFrame, ledger: pl.LazyFrame, order: tuple[str, ...]) -> 
             .clip(lower_bound=0, upper_bound=pl.col("residual_cents"))
             .alias("open_cents")
         )
-        .with_columns((pl.col("amount_cents") - pl.col("open_cents")).alias("applied_cents"))
-        .drop("residual_cents", "_end", "pool_cents")
+        .drop("_end", "pool_cents")
     )
+    closed = debts.filter(pl.col("residual_cents") == 0).with_columns(
+        pl.lit(0, MONEY).alias("open_cents")
+    )
+    return (
+        pl.concat([on_line, closed], how="vertical")
+        .with_columns((pl.col("amount_cents") - pl.col("open_cents")).alias("applied_cents"))
+        .drop("residual_cents")
+    )
+
+
+def _owing(debts: pl.LazyFrame, order: tuple[str, ...]) -> pl.LazyFrame:
+    """Return the debts with a residual, each client's laid end to end in ``order``.
+
+    Most invoices are settled by the payments that name them; leaving those off the line
+    spares sorting them, which is most of the cost of a matching.
+    """
+    return _line_ends(debts.filter(pl.col("residual_cents") > 0), "residual_cents", order)
 
 
 def _credit(ledger: pl.LazyFrame) -> pl.LazyFrame:
@@ -298,7 +315,24 @@ def _open_by_totals(
         )
     )
     debts = debts.drop("_named", "_explicit")
-    return _open(debts, ledger, _ORDER[priority]), _credit(ledger)
+    return _open(debts, _owing(debts, _ORDER[priority]), ledger), _credit(ledger)
+
+
+def _running_per_target(named: pl.LazyFrame) -> pl.LazyFrame:
+    """Return ``named`` with ``_cum``: the running total of the sources naming each target.
+
+    Sources run in date order; an invoice named by one source only (most of them) needs
+    no sort: its running total is its amount.
+    """
+    alone = pl.len().over("target") == 1
+    marked = named.with_columns(alone.alias("_alone"))
+    single = marked.filter(pl.col("_alone")).with_columns(pl.col("amount_cents").alias("_cum"))
+    several = (
+        marked.filter(~pl.col("_alone"))
+        .pipe(_line_ends, "amount_cents", ("date", "kind", "source"), group="target")
+        .rename({"_end": "_cum"})
+    )
+    return pl.concat([single, several], how="vertical").drop("_alone")
 
 
 def _applications(
@@ -314,10 +348,9 @@ def _applications(
         pl.col("date").alias("target_date"),
     )
     named = (
-        sources.filter(pl.col("target").is_not_null())
-        .join(targets, on="target", how="left")
-        .pipe(_line_ends, "amount_cents", ("date", "kind", "source"), group="target")
-        .rename({"_end": "_cum"})
+        _running_per_target(
+            sources.filter(pl.col("target").is_not_null()).join(targets, on="target", how="left")
+        )
         .with_columns(
             # min_horizontal skips nulls: a target not issued yet must take nothing.
             pl.when(pl.col("target_cents").is_not_null())
@@ -329,6 +362,10 @@ def _applications(
             .otherwise(0)
             .alias("applied_cents")
         )
+        # Materialised: explicit applications, earmarks and excesses all read it, and
+        # Polars would otherwise run the join and the window for each of them.
+        .collect()
+        .lazy()
     )
     explicit = named.filter(pl.col("applied_cents") > 0).select(
         pl.col("target").alias("invoice"),
@@ -380,11 +417,14 @@ def _applications(
         )
         .join(earmarked_df.lazy(), on="client", how="full", coalesce=True)
         .with_columns(pl.exclude("client").fill_null(0))
+        .collect()
+        .lazy()
     )
+    lined = _owing(debts_df.lazy(), order).collect()
     items, fifo, credit = pl.collect_all(
         [
-            _open(debts_df.lazy(), ledger, order),
-            _overlay(debts_df.lazy(), pool_df.lazy(), ledger, order),
+            _open(debts_df.lazy(), lined.lazy(), ledger),
+            _overlay(lined.lazy(), pool_df.lazy(), ledger),
             _credit(ledger),
         ]
     )
@@ -393,10 +433,11 @@ def _applications(
     return items, applications, credit
 
 
-def _overlay(
-    debts: pl.LazyFrame, pool: pl.LazyFrame, ledger: pl.LazyFrame, order: tuple[str, ...]
-) -> pl.LazyFrame:
-    """Return the first-in-first-out applications as pieces of the overlay of both queues."""
+def _overlay(lined: pl.LazyFrame, pool: pl.LazyFrame, ledger: pl.LazyFrame) -> pl.LazyFrame:
+    """Return the first-in-first-out applications as pieces of the overlay of both queues.
+
+    ``lined`` is the debts' queue (:func:`_owing`).
+    """
     longer = pl.max_horizontal("owed_cents", "pool_cents")
     offsets = (
         ledger.filter((pl.col("owed_cents") > 0) & (pl.col("pool_cents") > 0))
@@ -411,8 +452,7 @@ def _overlay(
         )
     )
     inv_ends = (
-        _line_ends(debts.filter(pl.col("residual_cents") > 0), "residual_cents", order)
-        .join(offsets, on="client", how="inner")
+        lined.join(offsets, on="client", how="inner")
         .select(
             (pl.col("_offset") + pl.col("_end")).alias("_end"),
             "invoice",
