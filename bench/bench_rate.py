@@ -12,7 +12,7 @@ Measured in the same run, on the same database (SQLite, the demo portfolio of
 * ``ours``: ``rating_recalculate`` (the service behind ``cartera rate``), best of two;
   and the command itself, ``cartera rate``, in a fresh process (start-up included);
 * ``peer``: the library alone on the same frames already in memory (features, scores,
-  levels, texts, the stored explanation JSON and the ABC class), i.e. the part of the
+  levels, the stored explanation JSON and the ABC class), i.e. the part of the
   work that is not the database's; the ratio says what the database round trip costs;
 * the write half against Django's ``bulk_create`` of the same rating rows (rolled back).
 
@@ -113,7 +113,6 @@ def measure(directory: str) -> None:
     django.setup()
     import polars as pl
     from django.db import transaction
-    from django.utils.translation import gettext
 
     from cartera.analytics.rating import client_features, explanation_texts, rate
     from cartera.common.bulk import bulk_insert, replace_indexes
@@ -164,7 +163,7 @@ def measure(directory: str) -> None:
 
     def library() -> Any:
         return compute_ratings(accounts=accounts, fits=fits, sales=sales, payments=payments,
-                               policy=policy, as_of=AS_OF, translate=gettext)  # fmt: skip
+                               policy=policy, as_of=AS_OF)  # fmt: skip
 
     library_runs = [timed(library) for _ in range(3)]
     library_seconds = min(r[0] for r in library_runs)
@@ -186,8 +185,8 @@ def measure(directory: str) -> None:
 
     def ours_write() -> None:
         with transaction.atomic():
-            Rating.objects.all().delete()
             with replace_indexes(Rating):
+                Rating.objects.all().delete()
                 bulk_insert(Rating, rows)
             transaction.set_rollback(True)
 

@@ -328,6 +328,19 @@ def test_ratings_list_only_the_clients_the_user_may_see(world):
     assert [r["code"] for r in mine] == ["ANA1"]
     assert sorted(r["code"] for r in everyone) == ["ANA1", "LUIS1"]
     assert 0 <= mine[0]["score"] <= 100
+    # The explanation is written in the language the client asks for.
+    manager = api_for(world.manager)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {manager.token}"}
+    texts = {
+        language: manager.client.get("/api/v1/ratings", HTTP_ACCEPT_LANGUAGE=language, **headers)
+        .json()["items"][0]["text"]
+        for language in ("en", "es", "pt")
+    }
+    assert texts == {
+        "en": "D: margin 100% +17, growth: no data +6",
+        "es": "D: margen 100 % +17, crecimiento: sin datos +6",
+        "pt": "D: margem 100% +17, crescimento: sem dados +6",
+    }
 
 
 def test_a_hand_over_moves_the_account_and_records_who_did_it(world):

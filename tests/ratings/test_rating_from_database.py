@@ -134,8 +134,14 @@ def test_explanations_add_up_to_the_score_and_read_as_text(portfolio):
         ("revenue", 30000.0, 33),
         ("strategic", 0.0, 0),
     ]
-    assert c2.text == "C: revenue 67th percentile +33"
-    assert account_rating(portfolio["C4"]).text == "B: strategic +50"
+    # The short text is written when read, in the reader's language, whoever rated.
+    with translation.override("en"):
+        assert account_rating(portfolio["C2"]).text == "C: revenue 67th percentile +33"
+        assert account_rating(portfolio["C4"]).text == "B: strategic +50"
+    with translation.override("es"):
+        assert account_rating(portfolio["C2"]).text == "C: ventas percentil 67 +33"
+    with translation.override("pt"):
+        assert account_rating(portfolio["C2"]).text == "C: faturamento percentil 67 +33"
     # The ABC class is stored beside the rating, not inside it (S3.7): C1 alone is A.
     assert account_rating(portfolio["C1"]).abc == "A"
 
@@ -244,6 +250,8 @@ def test_late_payment_from_receivables_takes_points_as_computed_by_hand():
         ("revenue", 40000.0, 100),
         ("payment", 30.0, -50),
     ]
+    with translation.override("en"):
+        explained = account_rating(AccountFactory._meta.model.objects.get(code="P1"))
     assert explained.text == "B: revenue 100th percentile +100, pays 30 days late \u221250"
 
 

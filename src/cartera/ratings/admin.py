@@ -26,6 +26,7 @@ from cartera.ratings.models import (
     RatingPolicyVersion,
     RatingRun,
 )
+from cartera.ratings.selectors import rating_texts
 from cartera.ratings.services import (
     contact_frequencies_set,
     profile_save,
@@ -144,10 +145,14 @@ class ReadOnly(ScopedModelAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(ReadOnly):
-    list_display = ["account", "level", "score", "abc", "revenue", "as_of", "text"]
+    list_display = ["account", "level", "score", "abc", "revenue", "as_of", "explained"]
     list_filter = ["level", "abc"]
     search_fields = ["account__code", "account__legal_name"]
-    list_select_related = ["account"]
+    list_select_related = ["account", "policy"]
+
+    @admin.display(description=_("explanation"))
+    def explained(self, obj: Rating) -> str:
+        return rating_texts([obj])[obj.account_id]
 
 
 @admin.register(RatingChange)

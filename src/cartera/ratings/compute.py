@@ -7,7 +7,7 @@ vectorised passes and its pieces can be tested on hand-made frames.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -19,12 +19,10 @@ from cartera.analytics.rating import (
     RatingPolicy,
     Ratings,
     client_features,
-    explanation_texts,
     level_changes,
     rate,
 )
 
-TEXT_LENGTH: Final = 500
 _NUMERIC_OPS: Final = frozenset({"gt", "gte", "lt", "lte", "between"})
 
 
@@ -179,8 +177,9 @@ class Computed:
 
     ratings: Ratings
     rows: pl.DataFrame
-    """``account_id``, ``score``, ``level``, ``level_rank``, ``adjustment``, ``text``,
-    ``explanation`` (JSON text), ``revenue`` (cents), ``abc``."""
+    """``account_id``, ``score``, ``level``, ``level_rank``, ``adjustment``,
+    ``explanation`` (JSON text), ``revenue`` (cents), ``abc``. The short text is not
+    stored: it is written from the explanation when read, in the reader's language."""
 
 
 def compute_ratings(
@@ -191,7 +190,6 @@ def compute_ratings(
     payments: pl.DataFrame | None,
     policy: RatingPolicy,
     as_of: dt.date,
-    translate: Callable[[str], str],
 ) -> Computed:
     """Return the rating of every client (status client or inactive) with sales up to ``as_of``.
 
@@ -208,7 +206,6 @@ def compute_ratings(
         last_seen=[],
     )
     ratings = rate(features, policy)
-    texts = explanation_texts(ratings, translate=translate)
     abc = _abc(sales, as_of)
     rows = (
         ratings.frame.select(
@@ -220,7 +217,6 @@ def compute_ratings(
             "adjustment",
             explanation_json(ratings).alias("explanation"),
         )
-        .with_columns(texts["text"].str.slice(0, TEXT_LENGTH).alias("text"))
         .join(features.select("client", pl.col("revenue_cents").alias("revenue")), on="client")
         .join(abc, on="client", how="left")
         .with_columns(pl.col("abc").fill_null(""))

@@ -157,8 +157,10 @@ class Rating(models.Model):
 
     ``explanation`` maps each applied criterion key to ``[value, fraction, points]``; the
     labels, weights and maximum points are those of ``policy`` (see
-    :func:`cartera.ratings.selectors.account_rating`). The ABC (Pareto) class is a
-    ranking by revenue alone (S3.7), shown beside the rating, never mixed into it.
+    :func:`cartera.ratings.selectors.account_rating`); the short text is written from
+    it when read, in the reader's language (``selectors.rating_texts``). The ABC
+    (Pareto) class is a ranking by revenue alone (S3.7), shown beside the rating, never
+    mixed into it.
     """
 
     account = models.OneToOneField(
@@ -179,7 +181,6 @@ class Rating(models.Model):
     level = models.CharField(_("level"), max_length=8)
     level_rank = models.PositiveSmallIntegerField(_("level rank"), help_text=_("1 is the best."))
     adjustment = models.SmallIntegerField(_("kept within 0–100"), default=0)
-    text = models.CharField(_("explanation"), max_length=500)
     explanation = models.JSONField(_("explanation items"), default=dict)
     revenue = MoneyField(_("revenue in the window"), default=0)
     abc = models.CharField(_("ABC class"), max_length=1, blank=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from cartera.analytics.contact_plan import attention_by_level, contacts_due
 from cartera.analytics.diagnosis import Attention
@@ -30,7 +31,7 @@ from cartera.analytics.profile import (
     market_reality,
     top_share,
 )
-from cartera.analytics.rating import AppliedCriterion
+from cartera.analytics.rating import AppliedCriterion, Ratings, explanation_texts
 from cartera.clients.models import Account
 from cartera.common.arrow import read_frame
 from cartera.common.scoping import SYSTEM, sees_all, visible_to
@@ -197,6 +198,65 @@ def _fit_view(account: Account) -> FitView | None:
     return FitView(profile.name, explained.fit, explained.items)
 
 
+# The library's explanation templates reach gettext at run time only; marked here so that
+# makemessages keeps them in the catalogues.
+EXPLANATION_TEMPLATES: Final = (
+    gettext_noop("{level}: {reasons}"),
+    gettext_noop("no points"),
+    gettext_noop("kept within 0–100 {points}"),
+    gettext_noop("{label}: no data"),
+    # An English ordinal: a translation may say {value} instead ("percentil {value}").
+    # xgettext:no-python-brace-format
+    gettext_noop("{label} {ordinal} percentile"),
+    # xgettext:no-python-format
+    gettext_noop("{label} lower than {value}% of clients"),
+    gettext_noop("{label} {value}%"),
+    gettext_noop("{label} {value} purchase days"),
+    gettext_noop("{label} {value} active months"),
+    gettext_noop("{label} {value} days"),
+    gettext_noop("{label} {value} years"),
+    gettext_noop("{label}: last purchase {value} days ago"),
+    gettext_noop("pays {value} days late"),
+    # xgettext:no-python-format
+    gettext_noop("{label} {value}% on time"),
+)
+
+
+def rating_texts(ratings: Sequence[Rating]) -> dict[int, str]:
+    """Return the short explanation of each stored rating by account id, in the active language.
+
+    "B: revenue 72nd percentile +29, pays 34 days late −8": written from the stored
+    explanation and its policy version when read, so that each reader gets their own
+    language (a page of an API list, one client file), not the language of whoever ran
+    the rating.
+    """
+    groups: dict[int, list[Rating]] = {}
+    for rating in ratings:
+        groups.setdefault(rating.policy_id, []).append(rating)
+    texts: dict[int, str] = {}
+    for group in groups.values():
+        version = group[0].policy
+        parts = [rating.explanation or {} for rating in group]
+        applied = _applied(version, list(dict.fromkeys(key for part in parts for key in part)))
+        columns: dict[str, pl.Series] = {
+            "client": pl.Series([str(r.account_id) for r in group], dtype=pl.String),
+            "score": pl.Series([r.score for r in group], dtype=pl.Int64),
+            "level": pl.Series([r.level for r in group], dtype=pl.String),
+            "level_rank": pl.Series([r.level_rank for r in group], dtype=pl.Int32),
+            "adjustment": pl.Series([r.adjustment for r in group], dtype=pl.Int64),
+        }
+        for criterion in applied:
+            key = criterion.key
+            items = [part.get(key) or [None, 0.0, 0] for part in parts]
+            columns[f"value__{key}"] = pl.Series([i[0] for i in items], dtype=pl.Float64)
+            columns[f"fraction__{key}"] = pl.Series([i[1] for i in items], dtype=pl.Float64)
+            columns[f"points__{key}"] = pl.Series([int(i[2]) for i in items], dtype=pl.Int64)
+        stored = Ratings(pl.DataFrame(columns), version.policy(), tuple(applied), ())
+        written = explanation_texts(stored, translate=gettext)
+        texts.update(zip(map(int, written["client"]), written["text"], strict=True))
+    return texts
+
+
 def account_rating(account: Account, *, user: User | AnonymousUser | None = None) -> AccountRating:
     """Return the rating of ``account`` with its explanation, fit and recent history.
 
@@ -230,7 +290,7 @@ def account_rating(account: Account, *, user: User | AnonymousUser | None = None
     return AccountRating(
         level=stored.level,
         score=stored.score,
-        text=stored.text,
+        text=rating_texts([stored])[stored.account_id],
         items=items,
         adjustment=stored.adjustment,
         abc=stored.abc,

@@ -240,7 +240,6 @@ def rating_recalculate(
         payments=payments,
         policy=policy,
         as_of=day,
-        translate=_,
     )
     previous = stored_ratings_frame()
     same_scale = previous.is_empty() or set(previous["scale"].unique().to_list()) == {
@@ -262,9 +261,10 @@ def rating_recalculate(
             pl.lit(run.pk, pl.Int64).alias("run_id"),
             pl.lit(version.pk, pl.Int64).alias("policy_id"),
         ]
-        Rating.objects.all().delete()
-        AccountFit.objects.all().delete()
         with replace_indexes(Rating, AccountFit):
+            # Inside: without their indexes, the old rows go three times faster too.
+            Rating.objects.all().delete()
+            AccountFit.objects.all().delete()
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
             )

@@ -24,7 +24,7 @@ class RatingOut(Schema):
     as_of: dt.date
     abc: str
     revenue: Decimal
-    text: str
+    text: str = Field(description="The explanation in short, in the language asked for.")
     policy: str
 
     @staticmethod
@@ -46,9 +46,13 @@ class RatingQuery(PageQuery):
 @router.get("", response={200: RatingPage, 401: Problem, 422: Problem})
 def rating_list(request: HttpRequest, params: Query[RatingQuery]) -> Any:
     """List the current ratings of the clients you may see."""
-    from cartera.ratings.selectors import ratings_visible_to
+    from cartera.ratings.selectors import rating_texts, ratings_visible_to
 
     ratings = ratings_visible_to(request.user)
     if params.level:
         ratings = ratings.filter(level=params.level)
-    return keyset(ratings, cursor=params.cursor, limit=params.limit)
+    page = keyset(ratings, cursor=params.cursor, limit=params.limit)
+    texts = rating_texts(page["items"])
+    for rating in page["items"]:
+        rating.text = texts[rating.account_id]
+    return page
