@@ -144,7 +144,7 @@ def measure(directory: str) -> None:
     phases: dict[str, float] = {}
     profiles = active_profiles()
     wall, _cpu, accounts = timed(
-        lambda: accounts_frame(user=SYSTEM, columns=rating_columns(profiles))
+        lambda: accounts_frame(user=SYSTEM, columns=rating_columns(profiles, policy))
     )
     phases["read_accounts"] = wall
     since = AS_OF - dt.timedelta(days=2 * policy.window_days)

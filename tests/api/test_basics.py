@@ -332,8 +332,9 @@ def test_ratings_list_only_the_clients_the_user_may_see(world):
     manager = api_for(world.manager)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {manager.token}"}
     texts = {
-        language: manager.client.get("/api/v1/ratings", HTTP_ACCEPT_LANGUAGE=language, **headers)
-        .json()["items"][0]["text"]
+        language: manager.client.get(
+            "/api/v1/ratings", HTTP_ACCEPT_LANGUAGE=language, **headers
+        ).json()["items"][0]["text"]
         for language in ("en", "es", "pt")
     }
     assert texts == {

@@ -309,3 +309,33 @@ def test_a_profile_on_a_column_the_rating_does_not_read_fits_as_on_its_own(portf
     assert dict(AccountFit.objects.values_list("account__code", "fit")) == by_run
     assert by_run["C2"] == 100
     assert by_run["C1"] == 50
+
+
+def test_custom_attributes_a_policy_or_a_profile_names_are_read_and_rated(portfolio):
+    """A run reads only the custom attributes it uses: a policy's measure (``visits``), a
+    profile's condition (``terraza``) and the ``strategic`` flag, each as a typed column."""
+    from cartera.analytics.profile import Condition, Profile
+    from cartera.ratings.models import AccountFit
+    from cartera.ratings.services import profile_save
+
+    Account = AccountFactory._meta.model
+    for code, attributes in (
+        ("C1", {"visits": 2, "terraza": "sí", "noise": "x"}),
+        ("C2", {"visits": 10, "terraza": "no"}),
+        ("C3", {"visits": 6, "strategic": "yes"}),
+        ("C4", {}),
+    ):
+        Account.objects.filter(pk=portfolio[code].pk).update(attributes=attributes)
+    profile_save(definition=Profile("t", (Condition("terraza", "true"),)).to_dict(), by=SYSTEM)
+    visits = {"kind": "ramp", "start": 0, "full": 10}
+    criteria = [
+        {"key": "visits", "measure": "visits", "weight": 1, "rule": visits},
+        {"key": "strategic", "measure": "strategic", "weight": 1, "rule": {"kind": "flag"}},
+    ]
+    rating_policy_publish(name="t", definition={"name": "t", "criteria": criteria}, by=SYSTEM)
+    _rate()
+    # visits 2, 10, 6 and unknown score 10, 50, 30 and 0 of 50; C3 (custom) and C4
+    # (the special-client flag) are strategic: 50 more.
+    assert _levels() == {"C1": (10, "D"), "C2": (50, "B"), "C3": (80, "A"), "C4": (50, "B")}
+    fits = dict(AccountFit.objects.values_list("account__code", "fit"))
+    assert (fits["C1"], fits["C2"]) == (100, 0)

@@ -17,12 +17,14 @@ import polars as pl
 
 from cartera.analytics import receivables as ar
 from cartera.analytics.frames import MONEY
+from cartera.analytics.rating.features import MEASURES, PAYMENT_COLUMNS
 from cartera.common.arrow import read_frame, table_scan
 from cartera.sales.selectors import owner_clause
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from cartera.analytics.rating import RatingPolicy
     from cartera.ratings.compute import StoredProfile
     from cartera.users.models import User
 
@@ -102,6 +104,9 @@ _ACCOUNT_JOINS: Final = (
     " LEFT JOIN team_salesperson o ON o.id = a.owner_id"
     " LEFT JOIN prospecting_campaign c ON c.id = a.campaign_id"
 )
+COMPUTED_MEASURES: Final = frozenset({*MEASURES, *PAYMENT_COLUMNS, "icp_fit"}) - {"strategic"}
+"""Measures a rating computes from the sales, the ledger or the profiles, not account columns."""
+
 RATING_COLUMNS: Final[tuple[str, ...]] = (
     "account_id", "status", "owner_id", "is_special", *ATTRIBUTE_COLUMNS, "attributes",
 )  # fmt: skip
@@ -131,23 +136,24 @@ def _typed(values: pl.Series) -> pl.Series:
     return values
 
 
-def _custom_attributes(accounts: pl.DataFrame) -> pl.DataFrame:
+def _custom_attributes(accounts: pl.DataFrame, keys: Sequence[str] | None = None) -> pl.DataFrame:
     """Return ``accounts`` with its JSON attributes as columns (model columns win clashes).
 
-    Every key any account has becomes a column (unknown where an account lacks it), typed
-    as yes/no, whole number, number or text by the values it holds.
+    Every key any account has (or only ``keys``) becomes a column (unknown where an account
+    lacks it), typed as yes/no, whole number, number or text by the values it holds.
     """
     raw = accounts["attributes"].fill_null("{}")
-    keys = (
-        raw.str.extract_all(r'"[^"]+"\s*:')
-        .explode()
-        .drop_nulls()
-        .str.strip_chars_end(": \t")
-        .str.strip_chars('"')
-        .unique()
-        .sort()
-        .to_list()
-    )
+    if keys is None:
+        keys = (
+            raw.str.extract_all(r'"[^"]+"\s*:')
+            .explode()
+            .drop_nulls()
+            .str.strip_chars_end(": \t")
+            .str.strip_chars('"')
+            .unique()
+            .sort()
+            .to_list()
+        )
     reserved = set(accounts.columns) | {"client", "fit", "is_client", "is_best"}
     columns = []
     for key in keys:
@@ -160,11 +166,25 @@ def _custom_attributes(accounts: pl.DataFrame) -> pl.DataFrame:
     return accounts.drop("attributes").with_columns(columns)
 
 
-def rating_columns(profiles: Sequence[StoredProfile] = ()) -> tuple[str, ...]:
-    """Return :data:`RATING_COLUMNS` and any other account column ``profiles`` look at."""
-    named = (c.attribute for stored in profiles for c in stored.profile.conditions)
-    extra = [name for name in dict.fromkeys(named) if name in ACCOUNT_SCHEMA]
-    return RATING_COLUMNS + tuple(n for n in extra if n not in RATING_COLUMNS)
+def rating_columns(
+    profiles: Sequence[StoredProfile] = (), policy: RatingPolicy | None = None
+) -> tuple[str, ...]:
+    """Return the account columns a rating run reads, for :func:`accounts_frame`.
+
+    Without ``policy``: :data:`RATING_COLUMNS` and any other account column ``profiles``
+    look at. With it, only what is used: the status and the special flag, the measures
+    of ``policy`` and the conditions of ``profiles`` that are account columns or custom
+    attributes (``strategic`` among them), and the segment and kind a profile's client
+    type is matched on. Each custom attribute costs a pass over every account's JSON.
+    """
+    conditions = [c.attribute for stored in profiles for c in stored.profile.conditions]
+    if policy is None:
+        extra = [name for name in dict.fromkeys(conditions) if name in ACCOUNT_SCHEMA]
+        return RATING_COLUMNS + tuple(n for n in extra if n not in RATING_COLUMNS)
+    typed = ["segment", "kind"] if any(s.profile.client_type.strip() for s in profiles) else []
+    named = ["account_id", "status", "is_special", "strategic", *typed, *conditions]
+    named += [c.measure for c in policy.criteria if c.measure not in COMPUTED_MEASURES]
+    return tuple(n for n in dict.fromkeys(named) if n not in ("attributes", "client"))
 
 
 def accounts_frame(
@@ -176,11 +196,17 @@ def accounts_frame(
     """Return every account ``user`` may see (or just ``account_id``) with its attributes.
 
     Columns: :data:`ACCOUNT_SCHEMA` (without ``attributes``), or only ``columns`` of it
-    (a rating reads :data:`RATING_COLUMNS`: the names and pipeline dates are most of
+    (a rating reads :func:`rating_columns`: the names and pipeline dates are most of
     the text), ``client`` (the id as text), ``is_client`` and every key of the custom
-    attributes as its own column.
+    attributes as its own column. A name in ``columns`` that is not a column of
+    :data:`ACCOUNT_SCHEMA` is a custom attribute: then only the attributes named are read.
     """
     wanted = tuple(columns) if columns is not None else tuple(ACCOUNT_SCHEMA)
+    custom = [name for name in wanted if name not in ACCOUNT_SCHEMA]
+    if custom and "attributes" not in wanted:
+        wanted = (*[n for n in wanted if n in ACCOUNT_SCHEMA], "attributes")
+    else:
+        custom = []
     schema = {name: ACCOUNT_SCHEMA[name] for name in wanted}
     select = ", ".join(f"{_ACCOUNT_EXPRESSIONS[name]} AS {name}" for name in wanted)
     only = f" AND a.id = {int(account_id)}" if account_id is not None else ""
@@ -195,7 +221,7 @@ def accounts_frame(
         if c in schema
     )
     if "attributes" in schema:
-        frame = _custom_attributes(frame)
+        frame = _custom_attributes(frame, custom or None)
     frame = frame.with_columns(
         client_key(), pl.col("status").is_in(RATED_STATUSES).alias("is_client")
     )

@@ -224,7 +224,7 @@ def rating_recalculate(
     bounds = in_background(purchase_bounds_frame, until=sales_since)
     ledger = in_background(payments_frame, since=ledger_since) if wants_payments else None
     profiles = active_profiles()
-    accounts = accounts_frame(user=SYSTEM, columns=rating_columns(profiles))
+    accounts = accounts_frame(user=SYSTEM, columns=rating_columns(profiles, policy))
     fits = profile_fits(accounts, profiles)
     invoiced = invoices()
     payments = (
