@@ -240,11 +240,12 @@ INVOICE_SCHEMA: Final[dict[str, pl.DataType | type[pl.DataType]]] = {
 }
 
 
-def invoices_frame(*, since: dt.date | None = None) -> pl.DataFrame:
-    """Return the invoices and credit notes dated after ``since`` (all without it).
+def invoices_frame(*, since: dt.date | None = None, until: dt.date | None = None) -> pl.DataFrame:
+    """Return the invoices and credit notes dated after ``since`` and up to ``until``.
 
     Columns :data:`INVOICE_SCHEMA`, keyed by database ids: one read serves both the
-    sales features and the payment behaviour of a rating.
+    sales features and the payment behaviour of a rating. Without ``since`` (``until``)
+    from the first (to the last).
     """
     sql = (
         "SELECT s.id AS invoice, s.account_id AS account_id, s.date AS date,"
@@ -253,6 +254,8 @@ def invoices_frame(*, since: dt.date | None = None) -> pl.DataFrame:
     )
     if since is not None:
         sql += f" AND s.date > '{since.isoformat()}'"
+    if until is not None:
+        sql += f" AND s.date <= '{until.isoformat()}'"
     return read_frame(sql, schema=INVOICE_SCHEMA)
 
 

@@ -27,7 +27,7 @@ from cartera.audit.services import record_bulk
 from cartera.common.bulk import bulk_insert, replace_indexes
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
-from cartera.ratings.compute import change_rows, compute_ratings, profile_fits
+from cartera.ratings.compute import Computed, change_rows, compute_ratings, profile_fits
 from cartera.ratings.definitions import (
     DEFAULT_POLICY_NAME,
     policy_from_definition,
@@ -217,45 +217,43 @@ def rating_recalculate(
     wants_payments = bool({c.measure for c in policy.criteria} & set(PAYMENT_COLUMNS))
     ledger_since = payment_ledger_start(as_of=day, window_days=policy.window_days)
     # The reads run side by side, each on a connection of its own: SQLite and Polars
-    # both work without holding the GIL, so they share the machine's cores.
-    invoices = in_background(
-        invoices_frame, since=min(sales_since, ledger_since) if wants_payments else sales_since
-    )
+    # both work without holding the GIL, so they share the machine's cores. The invoices,
+    # half of all there is to read, come in two halves so that no core waits for one.
+    first = min(sales_since, ledger_since) if wants_payments else sales_since
+    middle = first + (day - first) / 2
+    earlier = in_background(invoices_frame, since=first, until=middle)
+    later = in_background(invoices_frame, since=middle)
     bounds = in_background(purchase_bounds_frame, until=sales_since)
     ledger = in_background(payments_frame, since=ledger_since) if wants_payments else None
     profiles = active_profiles()
     accounts = accounts_frame(user=SYSTEM, columns=rating_columns(profiles, policy))
     fits = profile_fits(accounts, profiles)
-    invoiced = invoices()
-    payments = (
-        payment_behaviour(invoiced, ledger(), as_of=day, window_days=policy.window_days)
-        if ledger is not None
-        else None
-    )
+
+    invoiced = pl.concat([earlier(), later()])
+    paid = ledger() if ledger is not None else None
     sales = invoice_totals(invoiced, until=day, since=sales_since, bounds=bounds())
-    computed = compute_ratings(
-        accounts=accounts,
-        fits=fits,
-        sales=sales,
-        payments=payments,
-        policy=policy,
-        as_of=day,
-    )
+
+    def computed_ratings() -> Computed:
+        payments = (
+            payment_behaviour(invoiced, paid, as_of=day, window_days=policy.window_days)
+            if paid is not None
+            else None
+        )
+        return compute_ratings(
+            accounts=accounts, fits=fits, sales=sales, payments=payments, policy=policy, as_of=day
+        )
+
+    # Once everything is read, rating is Polars work, off the GIL: while it runs, this
+    # thread clears the old ratings and writes the fits with SQLite's single writer.
+    computing = ThreadPoolExecutor(max_workers=1)
+    future = computing.submit(computed_ratings)
+    computing.shutdown(wait=False)
     previous = stored_ratings_frame()
     same_scale = previous.is_empty() or set(previous["scale"].unique().to_list()) == {
         "|".join(policy.scale.labels)
     }
-    changes = change_rows(previous, computed.rows, same_scale=same_scale)
-
     with transaction.atomic():
-        run = RatingRun(
-            policy=version,
-            as_of=day,
-            clients=computed.rows.height,
-            changes=changes.height,
-            dropped=list(computed.ratings.dropped),
-            run_by=_user_or_none(by),
-        )
+        run = RatingRun(policy=version, as_of=day, run_by=_user_or_none(by))
         validated_save(run)
         stamp = [
             pl.lit(run.pk, pl.Int64).alias("run_id"),
@@ -265,10 +263,12 @@ def rating_recalculate(
             # Inside: without their indexes, the old rows go three times faster too.
             Rating.objects.all().delete()
             AccountFit.objects.all().delete()
+            bulk_insert(AccountFit, fits)
+            computed = future.result()
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
             )
-            bulk_insert(AccountFit, fits)
+        changes = change_rows(previous, computed.rows, same_scale=same_scale)
         bulk_insert(RatingChange, changes.with_columns(*stamp, pl.lit(day, pl.Date).alias("date")))
         record_bulk(
             action="rating_run",
@@ -277,6 +277,9 @@ def rating_recalculate(
             user=by,
             detail=f"{version} as of {day.isoformat()}: {changes.height} level changes",
         )
+        run.clients = computed.rows.height
+        run.changes = changes.height
+        run.dropped = list(computed.ratings.dropped)
         run.seconds = time.perf_counter() - started
-        run.save(update_fields=["seconds"])
+        run.save(update_fields=["clients", "changes", "dropped", "seconds"])
     return run
