@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy.stats import hypergeom
 
 from cartera.analytics.profile.conditions import Condition, Profile
 
@@ -293,6 +292,10 @@ def learn_profile(
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = np.where(matching > 0, support / np.maximum(matching, 1), 0.0)
     lift = precision / base
+    # Imported here: scipy.stats takes half a second to import, which every command and
+    # web worker would pay at start-up for a page few of them open.
+    from scipy.stats import hypergeom
+
     p_values = np.asarray(hypergeom.sf(support - 1, n_accounts, n_best, matching), np.float64)
     # A pair must beat each of its parts, not just the base rate: test it among the
     # accounts meeting each part, and keep the weaker of the two results.

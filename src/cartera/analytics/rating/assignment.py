@@ -14,7 +14,6 @@ import math
 
 import numpy as np
 import polars as pl
-from scipy.optimize import linear_sum_assignment
 
 from cartera.analytics.frames import FrameError
 
@@ -132,6 +131,10 @@ def propose_assignment(
     benefit = worth[:, None] * (
         quality[owner][None, :] + stay_bonus * (current[:, None] == owner[None, :])
     )
+    # Imported here: scipy.optimize costs half a second at start-up, paid by every
+    # command and web worker that imports the rating, for a proposal made rarely.
+    from scipy.optimize import linear_sum_assignment
+
     rows, slots = linear_sum_assignment(benefit, maximize=True)
     chosen = np.empty(n_clients, dtype=np.int64)
     chosen[rows] = owner[slots]
