@@ -73,9 +73,10 @@ def read_frame(
 def table_scan(using: str = "default") -> str:
     """Return what to write after a table's name so that it is read straight through.
 
-    For a condition that keeps most of a table (the last two years of invoices), SQLite
-    picks the date index anyway and then fetches every row from it, twice as slow as
-    reading the table; PostgreSQL chooses well by itself.
+    For a condition that keeps most of a table (every client's first and last invoice
+    before a date), SQLite may pick an index that does not hold every column asked for,
+    and then fetch every row from it, twice as slow as reading the table; PostgreSQL
+    chooses well by itself.
     """
     return " NOT INDEXED" if connections[using].vendor == "sqlite" else ""
 

@@ -250,7 +250,8 @@ def invoices_frame(*, since: dt.date | None = None, until: dt.date | None = None
     sql = (
         "SELECT s.id AS invoice, s.account_id AS account_id, s.date AS date,"
         " s.due_date AS due_date, s.total AS amount_cents, s.cost_total AS cost_cents"
-        f" FROM sales_sale s{table_scan()} WHERE s.kind <> 'order'"
+        # Read from the index sale_date_cover alone: only the rows after since.
+        " FROM sales_sale s WHERE s.kind <> 'order'"
     )
     if since is not None:
         sql += f" AND s.date > '{since.isoformat()}'"
@@ -330,14 +331,18 @@ def payment_ledger_start(*, as_of: dt.date, window_days: int = 365) -> dt.date:
     return as_of - dt.timedelta(days=window_days + PAYMENT_HORIZON_DAYS)
 
 
-def payments_frame(*, since: dt.date) -> pl.DataFrame:
-    """Return the payments dated after ``since``: :data:`PAYMENT_SCHEMA`, by database id."""
-    return read_frame(
+def payments_frame(*, since: dt.date, until: dt.date | None = None) -> pl.DataFrame:
+    """Return the payments dated after ``since`` (and up to ``until``): :data:`PAYMENT_SCHEMA`,
+    by database id."""
+    sql = (
         "SELECT p.id AS payment, p.account_id AS account_id, p.date AS date,"
-        f" p.amount AS amount_cents, p.sale_id AS invoice FROM receivables_payment p{table_scan()}"
-        f" WHERE p.date > '{since.isoformat()}'",
-        schema=PAYMENT_SCHEMA,
+        # Read from the index payment_date_cover alone: only the rows after since.
+        " p.amount AS amount_cents, p.sale_id AS invoice FROM receivables_payment p"
+        f" WHERE p.date > '{since.isoformat()}'"
     )
+    if until is not None:
+        sql += f" AND p.date <= '{until.isoformat()}'"
+    return read_frame(sql, schema=PAYMENT_SCHEMA)
 
 
 def payment_behaviour(

@@ -217,20 +217,29 @@ def rating_recalculate(
     wants_payments = bool({c.measure for c in policy.criteria} & set(PAYMENT_COLUMNS))
     ledger_since = payment_ledger_start(as_of=day, window_days=policy.window_days)
     # The reads run side by side, each on a connection of its own: SQLite and Polars
-    # both work without holding the GIL, so they share the machine's cores. The invoices,
-    # half of all there is to read, come in two halves so that no core waits for one.
+    # both work without holding the GIL, so they share the machine's cores. The invoices
+    # and the payments, most of what there is to read, come in halves so that no core
+    # waits for one long read.
     first = min(sales_since, ledger_since) if wants_payments else sales_since
     middle = first + (day - first) / 2
     earlier = in_background(invoices_frame, since=first, until=middle)
     later = in_background(invoices_frame, since=middle)
     bounds = in_background(purchase_bounds_frame, until=sales_since)
-    ledger = in_background(payments_frame, since=ledger_since) if wants_payments else None
+    halfway = ledger_since + (day - ledger_since) / 2
+    paid_halves = (
+        [
+            in_background(payments_frame, since=ledger_since, until=halfway),
+            in_background(payments_frame, since=halfway),
+        ]
+        if wants_payments
+        else []
+    )
     profiles = active_profiles()
     accounts = accounts_frame(user=SYSTEM, columns=rating_columns(profiles, policy))
     fits = profile_fits(accounts, profiles)
 
     invoiced = pl.concat([earlier(), later()])
-    paid = ledger() if ledger is not None else None
+    paid = pl.concat([half() for half in paid_halves]) if paid_halves else None
     sales = invoice_totals(invoiced, until=day, since=sales_since, bounds=bounds())
 
     def computed_ratings() -> Computed:

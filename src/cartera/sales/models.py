@@ -78,7 +78,12 @@ class Sale(TimeStampedModel):
         indexes = [
             models.Index(fields=["account", "date"], name="sale_account_date"),
             models.Index(fields=["salesperson", "date"], name="sale_salesperson_date"),
-            models.Index(fields=["date"], name="sale_date"),
+            # Every column the analytics read by date (a rating's invoices and ledger):
+            # SQLite then reads the index alone, a third of the table's bytes.
+            models.Index(
+                fields=["date", "kind", "account", "due_date", "total", "cost_total"],
+                name="sale_date_cover",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
