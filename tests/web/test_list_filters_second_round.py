@@ -91,7 +91,6 @@ def _rate(book: Book) -> None:
             score=score,
             level=level,
             level_rank=rank,
-            text="",
         )
 
 

@@ -18,7 +18,7 @@ import polars as pl
 from cartera.analytics import receivables as ar
 from cartera.analytics.frames import MONEY
 from cartera.analytics.rating.features import MEASURES, PAYMENT_COLUMNS
-from cartera.common.arrow import read_frame, table_scan
+from cartera.common.arrow import index_hint, read_frame
 from cartera.sales.selectors import owner_clause
 
 if TYPE_CHECKING:
@@ -267,7 +267,7 @@ def purchase_bounds_frame(*, until: dt.date) -> pl.DataFrame:
     """
     return read_frame(
         "SELECT s.account_id AS account_id, MIN(s.date) AS first, MAX(s.date) AS last"
-        f" FROM sales_sale s{table_scan()} WHERE s.kind <> 'order'"
+        f" FROM sales_sale s{index_hint('sale_account_date_kind')} WHERE s.kind <> 'order'"
         f" AND s.date <= '{until.isoformat()}' GROUP BY s.account_id",
         schema={"account_id": pl.Int64, "first": pl.Date, "last": pl.Date},
     )
