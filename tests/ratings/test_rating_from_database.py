@@ -18,6 +18,7 @@ from cartera.common.scoping import SYSTEM
 from cartera.ratings.models import Rating, RatingChange, RatingPolicyVersion
 from cartera.ratings.selectors import account_rating, level_counts, rating_changes
 from cartera.ratings.services import (
+    profile_save,
     rating_policy_activate,
     rating_policy_publish,
     rating_recalculate,
@@ -339,3 +340,36 @@ def test_custom_attributes_a_policy_or_a_profile_names_are_read_and_rated(portfo
     assert _levels() == {"C1": (10, "D"), "C2": (50, "B"), "C3": (80, "A"), "C4": (50, "B")}
     fits = dict(AccountFit.objects.values_list("account__code", "fit"))
     assert (fits["C1"], fits["C2"]) == (100, 0)
+
+
+def test_each_run_keeps_the_stored_fits_those_of_the_accounts_as_they_are(portfolio):
+    """Runs rewrite only the fits that changed, or all of them when most did: either way
+    the stored fits are what the profiles say of the accounts now."""
+    from cartera.analytics.profile import Condition, Profile
+    from cartera.ratings.compute import profile_fits
+    from cartera.ratings.inputs import accounts_frame
+    from cartera.ratings.models import AccountFit
+    from cartera.ratings.selectors import active_profiles
+
+    def stored() -> dict[str, int]:
+        return dict(AccountFit.objects.values_list("account__code", "fit"))
+
+    def expected() -> dict[str, int]:
+        fits = profile_fits(accounts_frame(user=SYSTEM), active_profiles())
+        codes = dict(AccountFactory._meta.model.objects.values_list("pk", "code"))
+        return {codes[a]: f for a, f in fits.select("account_id", "fit").iter_rows()}
+
+    Account = AccountFactory._meta.model
+    for code, city in (("C1", "Madrid"), ("C2", "Madrid"), ("C3", "Vigo"), ("C4", "Vigo")):
+        Account.objects.filter(pk=portfolio[code].pk).update(city=city)
+    profile = Profile("m", (Condition("city", "eq", "Madrid"),))
+    profile_save(definition=profile.to_dict(), by=SYSTEM)
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=SYSTEM)
+    _rate()
+    assert stored() == expected() == {"C1": 100, "C2": 100, "C3": 0, "C4": 0}
+    Account.objects.filter(pk=portfolio["C3"].pk).update(city="Madrid")  # one changes
+    _rate()
+    assert stored() == expected() == {"C1": 100, "C2": 100, "C3": 100, "C4": 0}
+    profile_save(definition=Profile("m", (Condition("city", "eq", "Lugo"),)).to_dict(), by=SYSTEM)
+    _rate()  # most change
+    assert stored() == expected() == {"C1": 0, "C2": 0, "C3": 0, "C4": 0}

@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cartera.analytics.rating import default_policy
 from cartera.analytics.rating.features import PAYMENT_COLUMNS
 from cartera.audit.services import record_bulk
+from cartera.common.arrow import read_frame
 from cartera.common.bulk import bulk_insert, replace_indexes
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
@@ -186,13 +187,40 @@ def contact_frequencies_set(*, frequencies: Mapping[str, int], by: Actor) -> dic
     return dict(ContactFrequency.objects.values_list("level", "days"))
 
 
+_FIT_COLUMNS: Final = ("account_id", "profile_id", "fit")
+_DELETE_BATCH: Final = 500
+
+
+def _store_fits(fits: pl.DataFrame) -> int:
+    """Make the stored fits those of ``fits`` (inside a transaction); return how many fit.
+
+    Fits change only when an account's attributes or the profiles do: rather than
+    rewrite 100,000 unchanged rows on every rating run, only the rows that differ are
+    deleted and written, unless most of them do.
+    """
+    fits = fits.select(pl.col(c).cast(pl.Int64) for c in _FIT_COLUMNS)
+    stored = read_frame(
+        "SELECT account_id, profile_id, fit FROM ratings_accountfit",
+        schema=dict.fromkeys(_FIT_COLUMNS, pl.Int64),
+    )
+    gone = stored.join(fits, on=list(_FIT_COLUMNS), how="anti")["account_id"].to_list()
+    if 2 * len(gone) > stored.height:
+        with replace_indexes(AccountFit):
+            AccountFit.objects.all().delete()
+            bulk_insert(AccountFit, fits)
+        return fits.height
+    for start in range(0, len(gone), _DELETE_BATCH):
+        AccountFit.objects.filter(account_id__in=gone[start : start + _DELETE_BATCH]).delete()
+    bulk_insert(AccountFit, fits.join(stored, on=list(_FIT_COLUMNS), how="anti"))
+    return fits.height
+
+
 def fits_refresh(*, by: Actor) -> int:
     """Recompute every account's fit to the stored profiles (S4.1); return how many fit."""
     require_manager(by, _("Only a manager can recalculate the profile fits."))
     fits = profile_fits(accounts_frame(user=SYSTEM), active_profiles())
     with transaction.atomic():
-        AccountFit.objects.all().delete()
-        return bulk_insert(AccountFit, fits)
+        return _store_fits(fits)
 
 
 def rating_recalculate(
@@ -268,11 +296,10 @@ def rating_recalculate(
             pl.lit(run.pk, pl.Int64).alias("run_id"),
             pl.lit(version.pk, pl.Int64).alias("policy_id"),
         ]
-        with replace_indexes(Rating, AccountFit):
+        _store_fits(fits)
+        with replace_indexes(Rating):
             # Inside: without their indexes, the old rows go three times faster too.
             Rating.objects.all().delete()
-            AccountFit.objects.all().delete()
-            bulk_insert(AccountFit, fits)
             computed = future.result()
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
