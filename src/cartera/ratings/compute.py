@@ -19,6 +19,7 @@ from cartera.analytics.rating import (
     RatingPolicy,
     Ratings,
     client_features,
+    join_payments,
     level_changes,
     rate,
 )
@@ -182,29 +183,42 @@ class Computed:
     stored: it is written from the explanation when read, in the reader's language."""
 
 
-def compute_ratings(
+def sales_features(
     *,
     accounts: pl.DataFrame,
     fits: pl.DataFrame,
     sales: pl.DataFrame,
-    payments: pl.DataFrame | None,
     policy: RatingPolicy,
     as_of: dt.date,
-) -> Computed:
-    """Return the rating of every client (status client or inactive) with sales up to ``as_of``.
+) -> pl.DataFrame:
+    """Return the features of every client rated (status client or inactive), but the
+    payment behaviour (see :func:`rated_rows`).
 
     Percentiles rank the clients rated together, so lost clients and prospects, who are
     not rated, do not push the others up.
     """
     rated = accounts.filter(pl.col("is_client")).select("client")
-    features = client_features(
+    return client_features(
         sales.join(rated, on="client", how="semi"),
         as_of=as_of,
         window_days=policy.window_days,
-        payments=payments,
         attributes=rating_attributes(accounts, fits).join(rated, on="client", how="semi"),
         last_seen=[],
     )
+
+
+def rated_rows(
+    features: pl.DataFrame,
+    *,
+    sales: pl.DataFrame,
+    payments: pl.DataFrame | None,
+    policy: RatingPolicy,
+    as_of: dt.date,
+) -> Computed:
+    """Return the ratings of :func:`sales_features` with ``payments`` (the payment
+    behaviour, when there is one) as the rows a run stores."""
+    if payments is not None:
+        features = join_payments(features, payments)
     ratings = rate(features, policy)
     abc = _abc(sales, as_of)
     rows = (
@@ -223,6 +237,21 @@ def compute_ratings(
         .drop("client")
     )
     return Computed(ratings, rows)
+
+
+def compute_ratings(
+    *,
+    accounts: pl.DataFrame,
+    fits: pl.DataFrame,
+    sales: pl.DataFrame,
+    payments: pl.DataFrame | None,
+    policy: RatingPolicy,
+    as_of: dt.date,
+) -> Computed:
+    """Return the rating of every client (status client or inactive) with sales up to
+    ``as_of``: :func:`sales_features`, then :func:`rated_rows`."""
+    features = sales_features(accounts=accounts, fits=fits, sales=sales, policy=policy, as_of=as_of)
+    return rated_rows(features, sales=sales, payments=payments, policy=policy, as_of=as_of)
 
 
 def _abc(sales: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:

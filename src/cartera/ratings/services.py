@@ -28,7 +28,7 @@ from cartera.common.arrow import read_frame
 from cartera.common.bulk import bulk_insert, replace_indexes
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
-from cartera.ratings.compute import Computed, change_rows, compute_ratings, profile_fits
+from cartera.ratings.compute import change_rows, profile_fits, rated_rows, sales_features
 from cartera.ratings.definitions import (
     DEFAULT_POLICY_NAME,
     policy_from_definition,
@@ -270,21 +270,18 @@ def rating_recalculate(
     paid = pl.concat([half() for half in paid_halves]) if paid_halves else None
     sales = invoice_totals(invoiced, until=day, since=sales_since, bounds=bounds())
 
-    def computed_ratings() -> Computed:
-        payments = (
-            payment_behaviour(invoiced, paid, as_of=day, window_days=policy.window_days)
-            if paid is not None
-            else None
-        )
-        return compute_ratings(
-            accounts=accounts, fits=fits, sales=sales, payments=payments, policy=policy, as_of=day
-        )
+    def behaviour() -> pl.DataFrame | None:
+        if paid is None:
+            return None
+        return payment_behaviour(invoiced, paid, as_of=day, window_days=policy.window_days)
 
-    # Once everything is read, rating is Polars work, off the GIL: while it runs, this
-    # thread clears the old ratings and writes the fits with SQLite's single writer.
+    # Once everything is read, the work is Polars', off the GIL: the ledger is matched in
+    # a thread of its own while this one computes the sales features, then clears the
+    # old ratings and writes the fits with SQLite's single writer.
     computing = ThreadPoolExecutor(max_workers=1)
-    future = computing.submit(computed_ratings)
+    matched = computing.submit(behaviour)
     computing.shutdown(wait=False)
+    features = sales_features(accounts=accounts, fits=fits, sales=sales, policy=policy, as_of=day)
     previous = stored_ratings_frame()
     same_scale = previous.is_empty() or set(previous["scale"].unique().to_list()) == {
         "|".join(policy.scale.labels)
@@ -300,7 +297,9 @@ def rating_recalculate(
         with replace_indexes(Rating):
             # Inside: without their indexes, the old rows go three times faster too.
             Rating.objects.all().delete()
-            computed = future.result()
+            computed = rated_rows(
+                features, sales=sales, payments=matched.result(), policy=policy, as_of=day
+            )
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
             )

@@ -17,7 +17,7 @@ from cartera.analytics.rating.explanation import (
     explanation_frame,
     explanation_texts,
 )
-from cartera.analytics.rating.features import MEASURES, client_features
+from cartera.analytics.rating.features import MEASURES, client_features, join_payments
 from cartera.analytics.rating.policy import (
     ABCD,
     ONE_TO_TEN,
@@ -60,6 +60,7 @@ __all__ = [
     "explain",
     "explanation_frame",
     "explanation_texts",
+    "join_payments",
     "level_changes",
     "propose_assignment",
     "rate",

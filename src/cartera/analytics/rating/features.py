@@ -215,13 +215,15 @@ def client_features(
         .collect()
     )
     if payments is not None:
-        features = _join_payments(features, payments)
+        features = join_payments(features, payments)
     if attributes is not None:
         features = _join_attributes(features, attributes)
     return features
 
 
-def _join_payments(features: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFrame:
+def join_payments(features: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFrame:
+    """Return ``features`` with the payment behaviour of ``payments`` (as in
+    :func:`client_features`): for features computed while the ledger is still matched."""
     payments = _check_per_client(payments, "payments")
     # Accept the output of cartera.analytics.receivables.payment_behaviour as it is.
     aliases = {
