@@ -210,17 +210,16 @@ def sales_features(
 def rated_rows(
     features: pl.DataFrame,
     *,
-    sales: pl.DataFrame,
+    abc: pl.DataFrame,
     payments: pl.DataFrame | None,
     policy: RatingPolicy,
-    as_of: dt.date,
 ) -> Computed:
     """Return the ratings of :func:`sales_features` with ``payments`` (the payment
-    behaviour, when there is one) as the rows a run stores."""
+    behaviour, when there is one) as the rows a run stores, with the ABC class of
+    :func:`abc_classes_of` beside them."""
     if payments is not None:
         features = join_payments(features, payments)
     ratings = rate(features, policy)
-    abc = _abc(sales, as_of)
     rows = (
         ratings.frame.select(
             pl.col("client"),
@@ -249,12 +248,13 @@ def compute_ratings(
     as_of: dt.date,
 ) -> Computed:
     """Return the rating of every client (status client or inactive) with sales up to
-    ``as_of``: :func:`sales_features`, then :func:`rated_rows`."""
+    ``as_of``: :func:`sales_features` and :func:`abc_classes_of`, then :func:`rated_rows`."""
     features = sales_features(accounts=accounts, fits=fits, sales=sales, policy=policy, as_of=as_of)
-    return rated_rows(features, sales=sales, payments=payments, policy=policy, as_of=as_of)
+    abc = abc_classes_of(sales, as_of)
+    return rated_rows(features, abc=abc, payments=payments, policy=policy)
 
 
-def _abc(sales: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+def abc_classes_of(sales: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """Return ``client``, ``abc``: the company-wide Pareto class (S3.7), beside the rating.
 
     The diagnosis's classes: revenue over the 12 calendar months ending on ``as_of``,

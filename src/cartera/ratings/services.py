@@ -28,7 +28,13 @@ from cartera.common.arrow import read_frame
 from cartera.common.bulk import bulk_insert, replace_indexes
 from cartera.common.scoping import SYSTEM, sees_all
 from cartera.common.services import validated_save
-from cartera.ratings.compute import change_rows, profile_fits, rated_rows, sales_features
+from cartera.ratings.compute import (
+    abc_classes_of,
+    change_rows,
+    profile_fits,
+    rated_rows,
+    sales_features,
+)
 from cartera.ratings.definitions import (
     DEFAULT_POLICY_NAME,
     policy_from_definition,
@@ -276,12 +282,14 @@ def rating_recalculate(
         return payment_behaviour(invoiced, paid, as_of=day, window_days=policy.window_days)
 
     # Once everything is read, the work is Polars', off the GIL: the ledger is matched in
-    # a thread of its own while this one computes the sales features, then clears the
-    # old ratings and writes the fits with SQLite's single writer.
+    # a thread of its own while this one computes the sales features and the ABC
+    # classes, then clears the old ratings and writes the fits with SQLite's single
+    # writer.
     computing = ThreadPoolExecutor(max_workers=1)
     matched = computing.submit(behaviour)
     computing.shutdown(wait=False)
     features = sales_features(accounts=accounts, fits=fits, sales=sales, policy=policy, as_of=day)
+    abc = abc_classes_of(sales, day)
     previous = stored_ratings_frame()
     same_scale = previous.is_empty() or set(previous["scale"].unique().to_list()) == {
         "|".join(policy.scale.labels)
@@ -297,9 +305,7 @@ def rating_recalculate(
         with replace_indexes(Rating):
             # Inside: without their indexes, the old rows go three times faster too.
             Rating.objects.all().delete()
-            computed = rated_rows(
-                features, sales=sales, payments=matched.result(), policy=policy, as_of=day
-            )
+            computed = rated_rows(features, abc=abc, payments=matched.result(), policy=policy)
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
             )
