@@ -101,6 +101,20 @@ def in_background(task: Callable[..., T], **arguments: Any) -> Callable[[], T]:
     return future.result
 
 
+def _in_halves(
+    read: Callable[..., pl.DataFrame], *, since: dt.date, until: dt.date
+) -> Callable[[], pl.DataFrame]:
+    """Start ``read`` of the rows dated after ``since`` in two halves, each on a thread.
+
+    Return a function that waits for both and joins them. The invoices and the payments
+    are most of what a rating reads: in halves, no core waits for one long read.
+    """
+    middle = since + (until - since) / 2
+    earlier = in_background(read, since=since, until=middle)
+    later = in_background(read, since=middle)
+    return lambda: pl.concat([earlier(), later()])
+
+
 @transaction.atomic
 def rating_policy_publish(
     *, name: str, definition: Mapping[str, Any], by: Actor, note: str = "", activate: bool = True
@@ -251,29 +265,16 @@ def rating_recalculate(
     wants_payments = bool({c.measure for c in policy.criteria} & set(PAYMENT_COLUMNS))
     ledger_since = payment_ledger_start(as_of=day, window_days=policy.window_days)
     # The reads run side by side, each on a connection of its own: SQLite and Polars
-    # both work without holding the GIL, so they share the machine's cores. The invoices
-    # and the payments, most of what there is to read, come in halves so that no core
-    # waits for one long read.
+    # both work without holding the GIL, so they share the machine's cores.
     first = min(sales_since, ledger_since) if wants_payments else sales_since
-    middle = first + (day - first) / 2
-    earlier = in_background(invoices_frame, since=first, until=middle)
-    later = in_background(invoices_frame, since=middle)
+    invoices = _in_halves(invoices_frame, since=first, until=day)
     bounds = in_background(purchase_bounds_frame, until=sales_since)
-    halfway = ledger_since + (day - ledger_since) / 2
-    paid_halves = (
-        [
-            in_background(payments_frame, since=ledger_since, until=halfway),
-            in_background(payments_frame, since=halfway),
-        ]
-        if wants_payments
-        else []
-    )
+    ledger = _in_halves(payments_frame, since=ledger_since, until=day) if wants_payments else None
     profiles = active_profiles()
     accounts = accounts_frame(user=SYSTEM, columns=rating_columns(profiles, policy))
     fits = profile_fits(accounts, profiles)
-
-    invoiced = pl.concat([earlier(), later()])
-    paid = pl.concat([half() for half in paid_halves]) if paid_halves else None
+    invoiced = invoices()
+    paid = ledger() if ledger is not None else None
     sales = invoice_totals(invoiced, until=day, since=sales_since, bounds=bounds())
 
     def behaviour() -> pl.DataFrame | None:
