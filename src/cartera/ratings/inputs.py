@@ -100,10 +100,11 @@ _ACCOUNT_EXPRESSIONS: Final[dict[str, str]] = {
     "created_on": "SUBSTR(CAST(a.created_at AS TEXT), 1, 10)",
     "attributes": "CAST(a.attributes AS TEXT)",
 }
-_ACCOUNT_JOINS: Final = (
-    " LEFT JOIN team_salesperson o ON o.id = a.owner_id"
-    " LEFT JOIN prospecting_campaign c ON c.id = a.campaign_id"
-)
+_ACCOUNT_JOINS: Final = {
+    "salesperson": " LEFT JOIN team_salesperson o ON o.id = a.owner_id",
+    "campaign": " LEFT JOIN prospecting_campaign c ON c.id = a.campaign_id",
+}
+"""The joins an account column needs, made only when it is read."""
 COMPUTED_MEASURES: Final = frozenset({*MEASURES, *PAYMENT_COLUMNS, "icp_fit"}) - {"strategic"}
 """Measures a rating computes from the sales, the ledger or the profiles, not account columns."""
 
@@ -211,8 +212,9 @@ def accounts_frame(
     select = ", ".join(f"{_ACCOUNT_EXPRESSIONS[name]} AS {name}" for name in wanted)
     only = f" AND a.id = {int(account_id)}" if account_id is not None else ""
     sql = (
-        f"SELECT {select} FROM clients_account a{_ACCOUNT_JOINS}"
-        f" WHERE {owner_clause(user)}{only} ORDER BY a.id"
+        f"SELECT {select} FROM clients_account a"
+        + "".join(join for name, join in _ACCOUNT_JOINS.items() if name in schema)
+        + f" WHERE {owner_clause(user)}{only} ORDER BY a.id"
     )
     frame = read_frame(sql, schema=schema)
     frame = frame.with_columns(
