@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
@@ -373,3 +374,16 @@ def test_each_run_keeps_the_stored_fits_those_of_the_accounts_as_they_are(portfo
     profile_save(definition=Profile("m", (Condition("city", "eq", "Lugo"),)).to_dict(), by=SYSTEM)
     _rate()  # most change
     assert stored() == expected() == {"C1": 0, "C2": 0, "C3": 0, "C4": 0}
+
+
+def test_an_accounts_read_takes_the_custom_attributes_named_or_all_of_them(portfolio):
+    from cartera.ratings.inputs import accounts_frame
+
+    Account = AccountFactory._meta.model
+    Account.objects.filter(pk=portfolio["C1"].pk).update(attributes={"visits": 3, "noise": "x"})
+    named = accounts_frame(user=SYSTEM, columns=("account_id", "status", "visits"))
+    assert "visits" in named.columns
+    assert "noise" not in named.columns
+    assert named.filter(pl.col("client") == str(portfolio["C1"].pk))["visits"].to_list() == [3]
+    every = accounts_frame(user=SYSTEM, columns=("account_id", "status", "attributes", "visits"))
+    assert {"visits", "noise"} <= set(every.columns)

@@ -108,11 +108,6 @@ _ACCOUNT_JOINS: Final = {
 COMPUTED_MEASURES: Final = frozenset({*MEASURES, *PAYMENT_COLUMNS, "icp_fit"}) - {"strategic"}
 """Measures a rating computes from the sales, the ledger or the profiles, not account columns."""
 
-RATING_COLUMNS: Final[tuple[str, ...]] = (
-    "account_id", "status", "owner_id", "is_special", *ATTRIBUTE_COLUMNS, "attributes",
-)  # fmt: skip
-"""The account columns a rating run reads: what a criterion or a profile may measure."""
-
 # Blank text means "not known" for the frames; done in Polars, once for every column.
 _BLANK_IS_NULL: Final = (
     "segment", "industry", "revenue_band", "city", "region", "country", "source",
@@ -167,21 +162,15 @@ def _custom_attributes(accounts: pl.DataFrame, keys: Sequence[str] | None = None
     return accounts.drop("attributes").with_columns(columns)
 
 
-def rating_columns(
-    profiles: Sequence[StoredProfile] = (), policy: RatingPolicy | None = None
-) -> tuple[str, ...]:
+def rating_columns(profiles: Sequence[StoredProfile], policy: RatingPolicy) -> tuple[str, ...]:
     """Return the account columns a rating run reads, for :func:`accounts_frame`.
 
-    Without ``policy``: :data:`RATING_COLUMNS` and any other account column ``profiles``
-    look at. With it, only what is used: the status and the special flag, the measures
-    of ``policy`` and the conditions of ``profiles`` that are account columns or custom
-    attributes (``strategic`` among them), and the segment and kind a profile's client
-    type is matched on. Each custom attribute costs a pass over every account's JSON.
+    Only what is used: the status and the special flag, the measures of ``policy`` and
+    the conditions of ``profiles`` that are account columns or custom attributes
+    (``strategic`` among them), and the segment and kind a profile's client type is
+    matched on. Each custom attribute costs a pass over every account's JSON.
     """
     conditions = [c.attribute for stored in profiles for c in stored.profile.conditions]
-    if policy is None:
-        extra = [name for name in dict.fromkeys(conditions) if name in ACCOUNT_SCHEMA]
-        return RATING_COLUMNS + tuple(n for n in extra if n not in RATING_COLUMNS)
     typed = ["segment", "kind"] if any(s.profile.client_type.strip() for s in profiles) else []
     named = ["account_id", "status", "is_special", "strategic", *typed, *conditions]
     named += [c.measure for c in policy.criteria if c.measure not in COMPUTED_MEASURES]
@@ -204,10 +193,11 @@ def accounts_frame(
     """
     wanted = tuple(columns) if columns is not None else tuple(ACCOUNT_SCHEMA)
     custom = [name for name in wanted if name not in ACCOUNT_SCHEMA]
-    if custom and "attributes" not in wanted:
-        wanted = (*[n for n in wanted if n in ACCOUNT_SCHEMA], "attributes")
-    else:
-        custom = []
+    wanted = tuple(name for name in wanted if name in ACCOUNT_SCHEMA)
+    if "attributes" in wanted:
+        custom = []  # every key
+    elif custom:
+        wanted = (*wanted, "attributes")
     schema = {name: ACCOUNT_SCHEMA[name] for name in wanted}
     select = ", ".join(f"{_ACCOUNT_EXPRESSIONS[name]} AS {name}" for name in wanted)
     only = f" AND a.id = {int(account_id)}" if account_id is not None else ""
