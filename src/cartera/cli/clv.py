@@ -13,7 +13,7 @@ import json
 from decimal import Decimal
 from gettext import gettext as _
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import polars as pl
 import typer
@@ -28,25 +28,16 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from cartera.analytics.clv import (
-    BetaGeo,
-    ClvInputError,
-    ConvergenceError,
-    GammaGamma,
-    ParetoNBD,
-    PortfolioValue,
-    at_risk,
-    customer_value,
-    portfolio_value,
-    summarize,
-)
-from cartera.analytics.clv.summary import Period
 from cartera.analytics.io import ReadError, read_sales
 from cartera.cli.sales_file import column_mapping, date_option, fail, show_problems, step
 
+if TYPE_CHECKING:
+    from cartera.analytics.clv import BetaGeo, GammaGamma, ParetoNBD, PortfolioValue
+    from cartera.analytics.clv.summary import Period
+
 console = Console()
 errors = Console(stderr=True)
-MODELS: dict[str, type[BetaGeo] | type[ParetoNBD]] = {"bgnbd": BetaGeo, "paretonbd": ParetoNBD}
+MODELS: tuple[str, ...] = ("bgnbd", "paretonbd")
 _AT_RISK_THRESHOLD = 0.5
 _AT_RISK_SHOWN = 20
 
@@ -196,8 +187,22 @@ def clv(
     for out in (json_out, csv_out):
         if out is not None and not out.parent.exists():
             raise fail(_("the folder of {o} does not exist").format(o=out))
-    model_class = MODELS[model]
-    unit = cast(Period, period)
+    # Imported here: the models need scipy, half a second that every other command would
+    # pay at start-up, since all commands are registered at once.
+    from cartera.analytics.clv import (
+        BetaGeo,
+        ClvInputError,
+        ConvergenceError,
+        GammaGamma,
+        ParetoNBD,
+        at_risk,
+        customer_value,
+        portfolio_value,
+        summarize,
+    )
+
+    model_class = BetaGeo if model == "bgnbd" else ParetoNBD
+    unit = cast("Period", period)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
