@@ -261,7 +261,7 @@ def test_older_invoices_summed_up_give_the_same_features(db):
     """A rating reads the invoices of its two windows one by one and only the first and
     last purchase day before them: every client feature must come out the same."""
     from cartera.analytics.rating import client_features
-    from cartera.ratings.inputs import invoice_totals_frame
+    from cartera.ratings.inputs import invoice_totals, invoices_frame, purchase_bounds_frame
 
     owner = SalespersonFactory(name="Eva")
     days = {
@@ -282,8 +282,13 @@ def test_older_invoices_summed_up_give_the_same_features(db):
             SaleFactory(account=account, date=day, due_date=day, total=Decimal(100 + index),
                         cost_total=Decimal(40))  # fmt: skip
     since = AS_OF - dt.timedelta(days=730)
-    everything = invoice_totals_frame(until=AS_OF)
-    summed_up = invoice_totals_frame(until=AS_OF, since=since)
+    everything = invoice_totals(invoices_frame(), until=AS_OF, since=None, bounds=None)
+    summed_up = invoice_totals(
+        invoices_frame(since=since),
+        until=AS_OF,
+        since=since,
+        bounds=purchase_bounds_frame(until=since),
+    )
     assert summed_up.height < everything.height
     full = client_features(everything, as_of=AS_OF, last_seen=[])
     reduced = client_features(summed_up, as_of=AS_OF, last_seen=[])

@@ -172,7 +172,8 @@ def rating_columns(profiles: Sequence[StoredProfile], policy: RatingPolicy) -> t
     """
     conditions = [c.attribute for stored in profiles for c in stored.profile.conditions]
     typed = ["segment", "kind"] if any(s.profile.client_type.strip() for s in profiles) else []
-    named = ["account_id", "status", "is_special", "strategic", *typed, *conditions]
+    # A "strategic" criterion reads the custom attribute beside the special flag.
+    named = ["account_id", "status", "is_special", *typed, *conditions]
     named += [c.measure for c in policy.criteria if c.measure not in COMPUTED_MEASURES]
     return tuple(n for n in dict.fromkeys(named) if n not in ("attributes", "client"))
 
@@ -268,8 +269,18 @@ def purchase_bounds_frame(*, until: dt.date) -> pl.DataFrame:
 def invoice_totals(
     invoices: pl.DataFrame, *, until: dt.date, since: dt.date | None, bounds: pl.DataFrame | None
 ) -> pl.DataFrame:
-    """Return the sales lines of a rating from :func:`invoices_frame` and, with ``since``,
-    :func:`purchase_bounds_frame` up to ``since`` (see :func:`invoice_totals_frame`)."""
+    """Return the invoices up to ``until`` as the sales lines of a rating.
+
+    Columns ``client`` (account id as text), ``date``, ``amount_cents``, ``cost_cents``:
+    the sales contract of :mod:`cartera.analytics.frames` at the invoice level, from
+    :func:`invoices_frame`.
+
+    With ``since``, the invoices on or before it are left out, and with ``bounds``
+    (:func:`purchase_bounds_frame` up to ``since``) each client gets instead two lines of
+    amount 0 on its first and last purchase day. Every client feature of a rating whose
+    windows start after ``since`` (revenue, margin, recurrence, growth, tenure, recency)
+    comes out the same, at a fraction of the rows for a long history.
+    """
     lines = invoices.select("account_id", "date", "amount_cents", "cost_cents")
     if since is not None:
         lines = lines.filter(pl.col("date") > since)
@@ -288,22 +299,6 @@ def invoice_totals(
     return lines.filter(pl.col("date") <= until).select(
         client_key(), "date", "amount_cents", "cost_cents"
     )
-
-
-def invoice_totals_frame(*, until: dt.date, since: dt.date | None = None) -> pl.DataFrame:
-    """Return the company's invoices and credit notes up to ``until`` as dated totals.
-
-    Columns ``client`` (account id as text), ``date``, ``amount_cents``, ``cost_cents``:
-    the sales contract of :mod:`cartera.analytics.frames` at the invoice level.
-
-    With ``since``, the invoices on or before it are not read one by one: each client
-    gets instead two lines of amount 0 on its first and last purchase day up to
-    ``since``. Every client feature of a rating whose windows start after ``since``
-    (revenue, margin, recurrence, growth, tenure, recency) comes out the same, at a
-    fraction of the rows for a long history.
-    """
-    bounds = purchase_bounds_frame(until=since) if since is not None else None
-    return invoice_totals(invoices_frame(since=since), until=until, since=since, bounds=bounds)
 
 
 PAYMENT_HORIZON_DAYS: Final = 180

@@ -95,8 +95,16 @@ def in_background(task: Callable[..., T], **arguments: Any) -> Callable[[], T]:
         finally:
             connections.close_all()  # this thread's connections only
 
+    return on_thread(run)
+
+
+def on_thread(task: Callable[[], T]) -> Callable[[], T]:
+    """Start ``task``, which must not touch the database, on a thread of its own.
+
+    Return a function that waits for its result (or raises its error).
+    """
     pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(run)
+    future = pool.submit(task)
     pool.shutdown(wait=False)
     return future.result
 
@@ -286,9 +294,7 @@ def rating_recalculate(
     # a thread of its own while this one computes the sales features and the ABC
     # classes, then clears the old ratings and writes the fits with SQLite's single
     # writer.
-    computing = ThreadPoolExecutor(max_workers=1)
-    matched = computing.submit(behaviour)
-    computing.shutdown(wait=False)
+    matched = on_thread(behaviour)
     features = sales_features(accounts=accounts, fits=fits, sales=sales, policy=policy, as_of=day)
     abc = abc_classes_of(sales, day)
     previous = stored_ratings_frame()
@@ -306,7 +312,7 @@ def rating_recalculate(
         with replace_indexes(Rating):
             # Inside: without their indexes, the old rows go three times faster too.
             Rating.objects.all().delete()
-            computed = rated_rows(features, abc=abc, payments=matched.result(), policy=policy)
+            computed = rated_rows(features, abc=abc, payments=matched(), policy=policy)
             bulk_insert(
                 Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
             )

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from cartera.common.migration_steps import analyze
+
 
 class Migration(migrations.Migration):
 
@@ -16,4 +18,5 @@ class Migration(migrations.Migration):
             model_name='payment',
             index=models.Index(fields=['date', 'account', 'amount', 'sale'], name='payment_date_cover'),
         ),
+        analyze("receivables", "Payment"),
     ]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from cartera.common.migration_steps import analyze
+
 
 class Migration(migrations.Migration):
 
@@ -22,4 +24,13 @@ class Migration(migrations.Migration):
             model_name='sale',
             index=models.Index(fields=['date', 'kind', 'account', 'due_date', 'total', 'cost_total'], name='sale_date_cover'),
         ),
+        migrations.RemoveIndex(
+            model_name='sale',
+            name='sale_account_date',
+        ),
+        migrations.AddIndex(
+            model_name='sale',
+            index=models.Index(fields=['account', 'date', 'kind'], name='sale_account_date_kind'),
+        ),
+        analyze("sales", "Sale"),
     ]
