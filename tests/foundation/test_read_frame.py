@@ -160,3 +160,13 @@ def test_sqlite_text_with_a_time_of_day_is_read_as_its_day():
         schema={"late": pl.Date, "morning": pl.Date},
     )
     assert frame.rows() == [(dt.date(1969, 12, 31), dt.date(2026, 11, 22))]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite types values, not columns")
+def test_sqlite_text_in_a_number_column_is_never_read_as_more_rows():
+    # Numbers are read one per line: a stray line break must not split a row in two.
+    with pytest.raises(pl.exceptions.PolarsError):
+        read_frame("SELECT '1' || char(10) || '2' AS n", schema={"n": pl.Int64})
+    frame = read_frame("SELECT 7 AS n, '3.5' AS x", schema={"n": pl.Int64, "x": pl.Float64})
+    assert frame.rows() == [(7, 3.5)]

@@ -8,9 +8,10 @@ transaction sees its own writes.
 
 SQLite is always read on Django's cursor (see :func:`read_frame`): a second SQLite
 library in the process would corrupt the file. It is read a column at a time: SQLite
-folds each column of the result into one JSON array (``json_group_array``, in C, with
-the GIL released) and Polars decodes the arrays in Rust, so no Python object is made
-per value: 1.5 s instead of 5.5 s for 1.4 million invoices of four columns.
+folds each column of the result into one text (comma-joined numbers and dates, a JSON
+array of strings; in C, with the GIL released) and Polars splits and parses the texts
+in Rust, so no Python object is made per value: about 1.2 s of CPU for 1.4 million
+invoices of six columns, instead of 5.5 s fetching rows.
 """
 
 from __future__ import annotations
@@ -109,66 +110,94 @@ def _through_django(
 def _sqlite_columns(
     connection: Any, sql: str, schema: Mapping[str, pl.DataType | type[pl.DataType]]
 ) -> pl.DataFrame:
-    """Return the rows of ``sql`` read on SQLite as one JSON array per column.
+    """Return the rows of ``sql`` read on SQLite as one text per column.
 
-    The arrays come from one aggregate over the query, so they hold the rows in the
+    The texts come from one aggregate over the query, so they hold the rows in the
     same order, the query's own ``ORDER BY`` included (SQLite does not flatten an
-    ordered subquery into an aggregate).
+    ordered subquery into an aggregate). Numbers, dates and times, which never hold a
+    line break, come one per line (a null as an empty line) and are parsed by Polars'
+    CSV reader: cheaper for SQLite to write and for Polars to read than JSON, and a date
+    stays the text SQLite already holds. Text comes as a JSON array, which quotes what
+    it must.
     """
     quote = connection.ops.quote_name
-    arrays = ", ".join(
-        f"json_group_array({_DAY_NUMBER.format(quote(name)) if dtype == pl.Date else quote(name)})"
+    aggregates = ", ".join(
+        f"group_concat(coalesce({quote(name)}, ''), '\n')"
+        if _is_plain(dtype)
+        else f"json_group_array({quote(name)})"
         for name, dtype in schema.items()
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {arrays} FROM ({sql}) AS _rows")
-        texts = cursor.fetchone()
-    return pl.DataFrame(
-        [
+        cursor.execute(f"SELECT count(*), {aggregates} FROM ({sql}) AS _rows")
+        rows, *texts = cursor.fetchone()
+    try:
+        columns = [
             _decoded(text, name, dtype)
             for text, (name, dtype) in zip(texts, schema.items(), strict=True)
         ]
-    )
+    except pl.exceptions.PolarsError as error:
+        # A value SQLite's dynamic typing let in that is not what the column says (text
+        # in a number column): let the row path read it, and report it if need be.
+        raise OperationalError(f"not readable as columns: {error}") from error
+    if any(column.len() != rows for column in columns):
+        raise OperationalError("not readable as columns: a value holds a line break")
+    return pl.DataFrame(columns)
 
 
-# A date as its day number since 1970-01-01, Polars' own representation: a third
-# cheaper to write and decode than its text. The offset makes the cast round down for
-# a time of day before 1970 too.
-_DAY_NUMBER: Final = "CAST(julianday({}) - 2440587.5 + 1000000 AS INTEGER) - 1000000"
+def _is_plain(dtype: pl.DataType | type[pl.DataType]) -> bool:
+    return dtype.is_numeric() or dtype in (pl.Boolean, pl.Date) or _is_datetime(dtype)
+
+
+def _is_datetime(dtype: pl.DataType | type[pl.DataType]) -> bool:
+    return isinstance(dtype, pl.Datetime) or dtype == pl.Datetime
+
 
 _DATETIME_FORMATS: Final = ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d")
 
 
-def _decoded(text: str, name: str, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
-    """Return the JSON array ``text`` (one column of SQLite values) as a Series of ``dtype``."""
-    raw = pl.Series(name, [text])
+def _decoded(text: str | None, name: str, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
+    """Return one column's aggregate ``text`` (see :func:`_sqlite_columns`) as ``dtype``."""
+    if not _is_plain(dtype):
+        return _json_list(pl.Series(name, [text]), pl.String).cast(dtype)
+    if text is None:  # no rows at all
+        return pl.Series(name, [], dtype=dtype)
+
+    def lines(as_type: pl.DataType | type[pl.DataType]) -> pl.Series:
+        # The last line break makes a last empty value (a null) a line of its own.
+        data = (text + "\n").encode()
+        return pl.read_csv(data, has_header=False, schema={name: as_type}).to_series()
+
     if dtype == pl.Date:
-        return _json_list(raw, pl.Int32).cast(pl.Date)
-    if isinstance(dtype, pl.Datetime) or dtype == pl.Datetime:
-        values = _json_list(raw, pl.String)
+        try:
+            return lines(pl.Date)
+        except pl.exceptions.ComputeError:
+            # A time of day too (written by another program): its day, in UTC.
+            return _datetimes(lines(pl.String), name, "UTC").dt.date()
+    if _is_datetime(dtype):
         zone = getattr(dtype, "time_zone", None) or "UTC"
-        # Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; other writers may add the
-        # "T" and an offset.
-        parsed = [
-            values.str.to_datetime(form, time_unit="us", time_zone=zone, strict=False)
-            for form in _DATETIME_FORMATS
-        ]
-        result = pl.select(pl.coalesce(parsed)).to_series().alias(name)
-        unread = values.is_not_null() & result.is_null()
-        if unread.any():
-            raise ValueError(
-                f"column {name}: unreadable date and time {values.filter(unread)[0]!r}"
-            )
-        return result.cast(dtype)
-    if dtype.is_numeric() or dtype == pl.Boolean:
-        # SQLite types values, not columns: an integer column may hold a real (an
-        # average, a decimal); read those as numbers with a fraction, then cast, as the
-        # row path does.
-        whole = dtype.is_integer() or dtype == pl.Boolean
-        fractional = any(mark in text for mark in ".eE") if whole else True
-        values = _json_list(raw, pl.Float64 if fractional else pl.Int64)
-        return values.cast(dtype)
-    return _json_list(raw, pl.String).cast(dtype)
+        return _datetimes(lines(pl.String), name, zone).cast(dtype)
+    # SQLite types values, not columns: an integer column may hold a real (an average,
+    # a decimal); read those as numbers with a fraction, then cast, as the row path does.
+    whole = dtype.is_integer() or dtype == pl.Boolean
+    fractional = any(mark in text for mark in ".eE") if whole else True
+    return lines(pl.Float64 if fractional else pl.Int64).cast(dtype)
+
+
+def _datetimes(values: pl.Series, name: str, zone: str) -> pl.Series:
+    """Return the texts ``values`` as datetimes in ``zone``, whichever way they were written.
+
+    Django writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC; other writers may add the "T"
+    and an offset.
+    """
+    parsed = [
+        values.str.to_datetime(form, time_unit="us", time_zone=zone, strict=False)
+        for form in _DATETIME_FORMATS
+    ]
+    result = pl.select(pl.coalesce(parsed)).to_series().alias(name)
+    unread = values.is_not_null() & result.is_null()
+    if unread.any():
+        raise ValueError(f"column {name}: unreadable date and time {values.filter(unread)[0]!r}")
+    return result
 
 
 def _json_list(raw: pl.Series, inner: pl.DataType | type[pl.DataType]) -> pl.Series:
