@@ -19,6 +19,8 @@ from cartera.common.scoping import SYSTEM
 from cartera.ratings.models import Rating, RatingChange, RatingPolicyVersion
 from cartera.ratings.selectors import account_rating, level_counts, rating_changes
 from cartera.ratings.services import (
+    _in_stretches,
+    _invoice_stretches,
     profile_save,
     rating_policy_activate,
     rating_policy_publish,
@@ -274,7 +276,12 @@ def test_older_invoices_summed_up_give_the_same_features(db):
             AS_OF,
         ],
         "NEW": [dt.date(2026, 1, 2), dt.date(2026, 1, 2), dt.date(2026, 2, 5)],
-        "EDGE": [dt.date(2024, 6, 30), dt.date(2024, 7, 1), dt.date(2025, 6, 30)],
+        "EDGE": [
+            dt.date(2024, 6, 30),
+            dt.date(2024, 7, 1),
+            dt.date(2025, 6, 30),
+            dt.date(2025, 7, 1),
+        ],
     }
     for code, dates in days.items():
         account = AccountFactory(code=code, owner=owner)
@@ -293,6 +300,18 @@ def test_older_invoices_summed_up_give_the_same_features(db):
     full = client_features(everything, as_of=AS_OF, last_seen=[])
     reduced = client_features(summed_up, as_of=AS_OF, last_seen=[])
     assert reduced.equals(full)
+    # A run reads each stretch of the invoices with only the columns used there (the
+    # costs of the last window alone): the features are still the same.
+    stretches = _invoice_stretches(day=AS_OF, window_days=365, ledger_since=None)
+    assert stretches[0][0] == since
+    assert stretches[0][2] == ("account_id", "date", "amount_cents")
+    in_stretches = invoice_totals(
+        _in_stretches(invoices_frame, stretches)(),
+        until=AS_OF,
+        since=since,
+        bounds=purchase_bounds_frame(until=since),
+    )
+    assert client_features(in_stretches, as_of=AS_OF, last_seen=[]).equals(full)
 
 
 def test_a_profile_on_a_column_the_rating_does_not_read_fits_as_on_its_own(portfolio):

@@ -233,24 +233,40 @@ INVOICE_SCHEMA: Final[dict[str, pl.DataType | type[pl.DataType]]] = {
 }
 
 
-def invoices_frame(*, since: dt.date | None = None, until: dt.date | None = None) -> pl.DataFrame:
+_INVOICE_EXPRESSIONS: Final[dict[str, str]] = {
+    "invoice": "s.id",
+    "account_id": "s.account_id",
+    "date": "s.date",
+    "due_date": "s.due_date",
+    "amount_cents": "s.total",
+    "cost_cents": "s.cost_total",
+}
+
+
+def invoices_frame(
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    columns: Sequence[str] | None = None,
+) -> pl.DataFrame:
     """Return the invoices and credit notes dated after ``since`` and up to ``until``.
 
-    Columns :data:`INVOICE_SCHEMA`, keyed by database ids: one read serves both the
-    sales features and the payment behaviour of a rating. Without ``since`` (``until``)
-    from the first (to the last).
+    Columns :data:`INVOICE_SCHEMA` (or only ``columns`` of it), keyed by database ids:
+    one read serves both the sales features and the payment behaviour of a rating.
+    Without ``since`` (``until``) from the first (to the last).
     """
+    schema = {n: t for n, t in INVOICE_SCHEMA.items() if columns is None or n in columns}
     sql = (
-        "SELECT s.id AS invoice, s.account_id AS account_id, s.date AS date,"
-        " s.due_date AS due_date, s.total AS amount_cents, s.cost_total AS cost_cents"
+        "SELECT "
+        + ", ".join(f"{_INVOICE_EXPRESSIONS[name]} AS {name}" for name in schema)
         # Read from the index sale_date_cover alone: only the rows after since.
-        " FROM sales_sale s WHERE s.kind <> 'order'"
+        + " FROM sales_sale s WHERE s.kind <> 'order'"
     )
     if since is not None:
         sql += f" AND s.date > '{since.isoformat()}'"
     if until is not None:
         sql += f" AND s.date <= '{until.isoformat()}'"
-    return read_frame(sql, schema=INVOICE_SCHEMA)
+    return read_frame(sql, schema=schema)
 
 
 def purchase_bounds_frame(*, until: dt.date) -> pl.DataFrame:
@@ -318,18 +334,28 @@ def payment_ledger_start(*, as_of: dt.date, window_days: int = 365) -> dt.date:
     return as_of - dt.timedelta(days=window_days + PAYMENT_HORIZON_DAYS)
 
 
-def payments_frame(*, since: dt.date, until: dt.date | None = None) -> pl.DataFrame:
-    """Return the payments dated after ``since`` (and up to ``until``): :data:`PAYMENT_SCHEMA`,
-    by database id."""
+def payments_frame(
+    *, since: dt.date, until: dt.date | None = None, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Return the payments dated after ``since`` (and up to ``until``): :data:`PAYMENT_SCHEMA`
+    (or only ``columns`` of it), by database id."""
+    expressions = {
+        "payment": "p.id",
+        "account_id": "p.account_id",
+        "date": "p.date",
+        "amount_cents": "p.amount",
+        "invoice": "p.sale_id",
+    }
+    schema = {n: t for n, t in PAYMENT_SCHEMA.items() if columns is None or n in columns}
     sql = (
-        "SELECT p.id AS payment, p.account_id AS account_id, p.date AS date,"
+        "SELECT "
+        + ", ".join(f"{expressions[name]} AS {name}" for name in schema)
         # Read from the index payment_date_cover alone: only the rows after since.
-        " p.amount AS amount_cents, p.sale_id AS invoice FROM receivables_payment p"
-        f" WHERE p.date > '{since.isoformat()}'"
+        + f" FROM receivables_payment p WHERE p.date > '{since.isoformat()}'"
     )
     if until is not None:
         sql += f" AND p.date <= '{until.isoformat()}'"
-    return read_frame(sql, schema=PAYMENT_SCHEMA)
+    return read_frame(sql, schema=schema)
 
 
 def payment_behaviour(
@@ -340,7 +366,7 @@ def payment_behaviour(
     ``invoices`` (:func:`invoices_frame`) and ``payments`` (:func:`payments_frame`) are
     taken from :func:`payment_ledger_start` on; they are matched by
     :func:`cartera.analytics.receivables.allocate` on their database ids (the rules of
-    the receivables reports), then
+    the receivables reports; the payments' own ids may be left out), then
     :func:`~cartera.analytics.receivables.payment_behaviour` looks at what fell due in
     the window. Every invoice falling due in the window is among them (terms up to half
     a year), and matching the whole history would triple the time of a rating. The one
@@ -352,6 +378,10 @@ def payment_behaviour(
     payments = payments.filter(pl.col("date").is_between(since, as_of, closed="right"))
     if payments.is_empty() or invoices.is_empty():
         return None
+    if "payment" not in payments.columns:
+        # Payments of one client on one day settle the same invoices on the same day
+        # whichever goes first, so any distinct ids serve.
+        payments = payments.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("payment"))
     allocation = ar.allocate(
         invoices.select(
             "invoice", pl.col("account_id").alias("client"), "date", "due_date", "amount_cents"

@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import polars as pl
@@ -109,18 +110,49 @@ def on_thread(task: Callable[[], T]) -> Callable[[], T]:
     return future.result
 
 
-def _in_halves(
-    read: Callable[..., pl.DataFrame], *, since: dt.date, until: dt.date
-) -> Callable[[], pl.DataFrame]:
-    """Start ``read`` of the rows dated after ``since`` in two halves, each on a thread.
+Stretch = tuple[dt.date, dt.date, tuple[str, ...]]
+"""Rows dated after the first day and up to the second, and the columns read of them."""
 
-    Return a function that waits for both and joins them. The invoices and the payments
-    are most of what a rating reads: in halves, no core waits for one long read.
+
+def _in_stretches(
+    read: Callable[..., pl.DataFrame], stretches: list[Stretch]
+) -> Callable[[], pl.DataFrame]:
+    """Start ``read`` of each stretch on a thread of its own.
+
+    Return a function that waits for them all and stacks them, a column a stretch does
+    not read being unknown there. The invoices and the payments are most of what a
+    rating reads: in stretches, no core waits for one long read, and no stretch reads
+    a column no one looks at in it.
     """
-    middle = since + (until - since) / 2
-    earlier = in_background(read, since=since, until=middle)
-    later = in_background(read, since=middle)
-    return lambda: pl.concat([earlier(), later()])
+    reads = [
+        in_background(read, since=since, until=until, columns=columns)
+        for since, until, columns in stretches
+    ]
+    return lambda: pl.concat([wait() for wait in reads], how="diagonal")
+
+
+def _invoice_stretches(
+    *, day: dt.date, window_days: int, ledger_since: dt.date | None
+) -> list[Stretch]:
+    """Return what a rating reads of the invoices: each stretch only the columns used there.
+
+    The sales features read the amounts of two windows (growth compares them) and the
+    costs of the last (the margin); the payment behaviour, the ids and due dates of
+    the ledger, when a criterion measures it. The last window, the largest, is read in
+    two halves.
+    """
+    window_start = day - dt.timedelta(days=window_days)
+    needs = [
+        (window_start - dt.timedelta(days=window_days), ("account_id", "date", "amount_cents")),
+        (window_start, ("cost_cents",)),
+    ]
+    if ledger_since is not None:
+        needs.append((ledger_since, ("invoice", "account_id", "date", "due_date", "amount_cents")))
+    cuts = sorted({since for since, _ in needs} | {window_start + (day - window_start) / 2, day})
+    return [
+        (since, until, tuple(dict.fromkeys(c for start, cs in needs if start <= since for c in cs)))
+        for since, until in pairwise(cuts)
+    ]
 
 
 @transaction.atomic
@@ -274,10 +306,22 @@ def rating_recalculate(
     ledger_since = payment_ledger_start(as_of=day, window_days=policy.window_days)
     # The reads run side by side, each on a connection of its own: SQLite and Polars
     # both work without holding the GIL, so they share the machine's cores.
-    first = min(sales_since, ledger_since) if wants_payments else sales_since
-    invoices = _in_halves(invoices_frame, since=first, until=day)
+    invoices = _in_stretches(
+        invoices_frame,
+        _invoice_stretches(
+            day=day,
+            window_days=policy.window_days,
+            ledger_since=ledger_since if wants_payments else None,
+        ),
+    )
     bounds = in_background(purchase_bounds_frame, until=sales_since)
-    ledger = _in_halves(payments_frame, since=ledger_since, until=day) if wants_payments else None
+    ledger = None
+    if wants_payments:
+        middle = ledger_since + (day - ledger_since) / 2
+        paid_columns = ("account_id", "date", "amount_cents", "invoice")
+        ledger = _in_stretches(
+            payments_frame, [(ledger_since, middle, paid_columns), (middle, day, paid_columns)]
+        )
     profiles = active_profiles()
     accounts = accounts_frame(user=SYSTEM, columns=rating_columns(profiles, policy))
     fits = profile_fits(accounts, profiles)
