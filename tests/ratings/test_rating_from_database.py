@@ -17,7 +17,12 @@ from django.utils import translation
 
 from cartera.common.scoping import SYSTEM
 from cartera.ratings.models import Rating, RatingChange, RatingPolicyVersion
-from cartera.ratings.selectors import account_rating, level_counts, rating_changes
+from cartera.ratings.selectors import (
+    account_rating,
+    level_counts,
+    rating_changes,
+    ratings_policy,
+)
 from cartera.ratings.services import (
     _in_stretches,
     _invoice_stretches,
@@ -82,7 +87,9 @@ def test_a_policy_change_changes_the_ratings_as_computed_by_hand(portfolio):
     _rate()
     # Revenue: 1 × 50, ⅔ × 50 = 33.3, ⅓ × 50 = 16.7, 0; strategic: C4 only, 50.
     assert _levels() == {"C1": (50, "B"), "C2": (33, "C"), "C3": (17, "D"), "C4": (50, "B")}
-    assert set(Rating.objects.values_list("policy", flat=True)) == {second.pk}
+    # The stored ratings are those of the last run, with its policy.
+    assert ratings_policy() == second
+    assert set(Rating.objects.values_list("as_of", flat=True)) == {AS_OF}
     assert second.version == 2
     assert list(RatingPolicyVersion.objects.filter(name="t", is_active=True)) == [second]
 

@@ -85,8 +85,6 @@ def _rate(book: Book) -> None:
     ):
         Rating.objects.create(
             account=account,
-            run=run,
-            policy=old,
             as_of=run.as_of,
             score=score,
             level=level,

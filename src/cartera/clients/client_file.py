@@ -34,8 +34,8 @@ from cartera.audit.selectors import (
 from cartera.clients.models import Account
 from cartera.common import formatting
 from cartera.common.money import quantize
-from cartera.ratings.models import Change, Rating, RatingPolicyVersion
-from cartera.ratings.selectors import AccountRating, account_rating
+from cartera.ratings.models import Change
+from cartera.ratings.selectors import AccountRating, account_rating, ratings_policy
 from cartera.receivables.selectors import account_receivables
 from cartera.sales.models import Sale, SaleLine
 
@@ -188,9 +188,7 @@ def rating_of(*, account: Account) -> RatingFile:
     """Return the account's rating with one explained row per criterion of its policy."""
     # The account came through a scoped selector: no second visibility check.
     rating = account_rating(account)
-    version = RatingPolicyVersion.objects.filter(
-        pk__in=Rating.objects.filter(account=account).values("policy_id")
-    ).first()
+    version = ratings_policy() if rating.level is not None else None
     rules = {c.key: c.rule for c in version.policy().criteria} if version else {}
     rows = tuple(
         CriterionRow(

@@ -148,7 +148,7 @@ class RatingAdmin(ReadOnly):
     list_display = ["account", "level", "score", "abc", "revenue", "as_of", "explained"]
     list_filter = ["level", "abc"]
     search_fields = ["account__code", "account__legal_name"]
-    list_select_related = ["account", "policy"]
+    list_select_related = ["account"]
 
     @admin.display(description=_("explanation"))
     def explained(self, obj: Rating) -> str:

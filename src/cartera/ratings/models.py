@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cartera.common.fields import MoneyField
+from cartera.common.fields import MoneyField, WrittenJSONField
 from cartera.common.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -156,11 +156,15 @@ class Rating(models.Model):
     """An account's current rating, with its explanation and its ABC class beside it.
 
     ``explanation`` maps each applied criterion key to ``[value, fraction, points]``; the
-    labels, weights and maximum points are those of ``policy`` (see
+    labels, weights and maximum points are those of the policy of the last run (see
     :func:`cartera.ratings.selectors.account_rating`); the short text is written from
     it when read, in the reader's language (``selectors.rating_texts``). The ABC
     (Pareto) class is a ranking by revenue alone (S3.7), shown beside the rating, never
     mixed into it.
+
+    Every rating comes from the last :class:`RatingRun`, which replaces them all in
+    one transaction: its policy and date are the run's, not repeated as a reference on
+    every row (two foreign keys checked per row, on 100,000 rows a run).
     """
 
     account = models.OneToOneField(
@@ -170,18 +174,12 @@ class Rating(models.Model):
         primary_key=True,
         related_name="rating",
     )
-    run = models.ForeignKey(
-        RatingRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="+"
-    )
-    policy = models.ForeignKey(
-        RatingPolicyVersion, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="+"
-    )
     as_of = models.DateField(_("as of"))
     score = models.PositiveSmallIntegerField(_("score"))
     level = models.CharField(_("level"), max_length=8)
     level_rank = models.PositiveSmallIntegerField(_("level rank"), help_text=_("1 is the best."))
     adjustment = models.SmallIntegerField(_("kept within 0–100"), default=0)
-    explanation = models.JSONField(_("explanation items"), default=dict)
+    explanation = WrittenJSONField(_("explanation items"), default=dict)
     revenue = MoneyField(_("revenue in the window"), default=0)
     abc = models.CharField(_("ABC class"), max_length=1, blank=True)
 

@@ -98,38 +98,38 @@ def latest_run() -> RatingRun | None:
     return RatingRun.objects.select_related("policy").order_by("-id").first()
 
 
+def ratings_policy() -> RatingPolicyVersion | None:
+    """Return the policy version of the stored ratings, if any.
+
+    That of the last run: a run replaces every rating in one transaction.
+    """
+    run = latest_run()
+    return run.policy if run is not None else None
+
+
 # --- ratings of accounts ---------------------------------------------------------------
 
 
 def ratings_visible_to(user: User | AnonymousUser) -> QuerySet[Rating]:
     """Return the current ratings ``user`` may see (a salesperson: their own clients)."""
-    return visible_to(Rating.objects.select_related("account", "policy"), user)
+    return visible_to(Rating.objects.select_related("account"), user)
 
 
 def stored_ratings_frame() -> pl.DataFrame:
     """Return every stored rating: ``account_id``, ``level``, ``level_rank``, ``score``,
     ``scale`` (the labels of the policy that made it, joined by ``|``)."""
     frame = read_frame(
-        "SELECT account_id, level, level_rank, score, policy_id FROM ratings_rating",
+        "SELECT account_id, level, level_rank, score FROM ratings_rating",
         schema={
             "account_id": pl.Int64,
             "level": pl.String,
             "level_rank": pl.Int32,
             "score": pl.Int64,
-            "policy_id": pl.Int64,
         },
     )
-    scales = {
-        version.pk: "|".join(version.policy().scale.labels)
-        for version in RatingPolicyVersion.objects.filter(
-            pk__in=frame["policy_id"].unique().to_list()
-        )
-    }
-    return frame.with_columns(
-        pl.col("policy_id")
-        .replace_strict(scales, default=None, return_dtype=pl.String)
-        .alias("scale")
-    )
+    version = ratings_policy()
+    scale = "|".join(version.policy().scale.labels) if version is not None else None
+    return frame.with_columns(pl.lit(scale, pl.String).alias("scale"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,12 +230,10 @@ def rating_texts(ratings: Sequence[Rating]) -> dict[int, str]:
     language (a page of an API list, one client file), not the language of whoever ran
     the rating.
     """
-    groups: dict[int, list[Rating]] = {}
-    for rating in ratings:
-        groups.setdefault(rating.policy_id, []).append(rating)
+    group = list(ratings)
+    version = ratings_policy()
     texts: dict[int, str] = {}
-    for group in groups.values():
-        version = group[0].policy
+    if group and version is not None:
         parts = [rating.explanation or {} for rating in group]
         applied = _applied(version, list(dict.fromkeys(key for part in parts for key in part)))
         columns: dict[str, pl.Series] = {
@@ -268,9 +266,10 @@ def account_rating(account: Account, *, user: User | AnonymousUser | None = None
     if user is not None and not visible_to(Account.objects.filter(pk=account.pk), user).exists():
         raise PermissionDenied
     history = tuple(RatingChange.objects.filter(account=account).order_by("-date", "-id")[:10])
-    stored = Rating.objects.filter(account=account).select_related("policy").first()
+    stored = Rating.objects.filter(account=account).first()
+    version = ratings_policy()
     fit = _fit_view(account)
-    if stored is None:
+    if stored is None or version is None:
         return AccountRating(None, None, "", (), 0, "", None, "", fit, history)
     parts = stored.explanation or {}
     items = tuple(
@@ -285,7 +284,7 @@ def account_rating(account: Account, *, user: User | AnonymousUser | None = None
             fraction=parts[a.key][1],
             points=int(parts[a.key][2]),
         )
-        for a in _applied(stored.policy, list(parts))
+        for a in _applied(version, list(parts))
     )
     return AccountRating(
         level=stored.level,
@@ -295,7 +294,7 @@ def account_rating(account: Account, *, user: User | AnonymousUser | None = None
         adjustment=stored.adjustment,
         abc=stored.abc,
         as_of=stored.as_of,
-        policy=str(stored.policy),
+        policy=str(version),
         fit=fit,
         history=history,
     )

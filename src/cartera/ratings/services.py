@@ -348,20 +348,19 @@ def rating_recalculate(
     with transaction.atomic():
         run = RatingRun(policy=version, as_of=day, run_by=_user_or_none(by))
         validated_save(run)
-        stamp = [
-            pl.lit(run.pk, pl.Int64).alias("run_id"),
-            pl.lit(version.pk, pl.Int64).alias("policy_id"),
-        ]
         _store_fits(fits)
         with replace_indexes(Rating):
             # Inside: without their indexes, the old rows go three times faster too.
             Rating.objects.all().delete()
             computed = rated_rows(features, abc=abc, payments=matched(), policy=policy)
-            bulk_insert(
-                Rating, computed.rows.with_columns(*stamp, pl.lit(day, pl.Date).alias("as_of"))
-            )
+            bulk_insert(Rating, computed.rows.with_columns(pl.lit(day, pl.Date).alias("as_of")))
         changes = change_rows(previous, computed.rows, same_scale=same_scale)
-        bulk_insert(RatingChange, changes.with_columns(*stamp, pl.lit(day, pl.Date).alias("date")))
+        stamp = [
+            pl.lit(run.pk, pl.Int64).alias("run_id"),
+            pl.lit(version.pk, pl.Int64).alias("policy_id"),
+            pl.lit(day, pl.Date).alias("date"),
+        ]
+        bulk_insert(RatingChange, changes.with_columns(stamp))
         record_bulk(
             action="rating_run",
             model=Rating,

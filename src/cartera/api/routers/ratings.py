@@ -31,10 +31,6 @@ class RatingOut(Schema):
     def resolve_code(obj: Any) -> str:
         return str(obj.account.code)
 
-    @staticmethod
-    def resolve_policy(obj: Any) -> str:
-        return str(obj.policy)
-
 
 RatingPage = page_schema(RatingOut, "RatingPage")
 
@@ -46,13 +42,15 @@ class RatingQuery(PageQuery):
 @router.get("", response={200: RatingPage, 401: Problem, 422: Problem})
 def rating_list(request: HttpRequest, params: Query[RatingQuery]) -> Any:
     """List the current ratings of the clients you may see."""
-    from cartera.ratings.selectors import rating_texts, ratings_visible_to
+    from cartera.ratings.selectors import rating_texts, ratings_policy, ratings_visible_to
 
     ratings = ratings_visible_to(request.user)
     if params.level:
         ratings = ratings.filter(level=params.level)
     page = keyset(ratings, cursor=params.cursor, limit=params.limit)
     texts = rating_texts(page["items"])
+    policy = str(ratings_policy())
     for rating in page["items"]:
         rating.text = texts[rating.account_id]
+        rating.policy = policy
     return page
