@@ -165,3 +165,28 @@ def test_normalize_phone_explains_what_is_wrong():
     with pytest.raises(ValidationError) as exc:
         normalize_phone("abc", region="ES")
     assert "abc" in exc.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_json_written_as_text_reads_back_as_what_was_written():
+    import datetime as dt
+
+    from django.db import connection
+
+    from cartera.common.fields import WrittenJSONField
+    from cartera.ratings.models import Rating
+
+    account = AccountFactory()
+    items = {"revenue": [1234.5, 0.75, 30], "growth": [None, 0.5, 5]}
+    Rating.objects.create(
+        account=account, as_of=dt.date(2026, 1, 1), score=35, level="C", level_rank=3,
+        explanation=items,
+    )  # fmt: skip
+    assert Rating.objects.get(account=account).explanation == items
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT explanation FROM ratings_rating")
+        (stored,) = cursor.fetchone()
+    # Compact text, whatever the backend: no JSON type of the database parses it.
+    assert stored == '{"revenue":[1234.5,0.75,30],"growth":[null,0.5,5]}'
+    with pytest.raises(ValidationError):
+        WrittenJSONField().to_python("{not json")
