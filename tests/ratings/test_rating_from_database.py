@@ -418,3 +418,25 @@ def test_an_accounts_read_takes_the_custom_attributes_named_or_all_of_them(portf
     assert named.filter(pl.col("client") == str(portfolio["C1"].pk))["visits"].to_list() == [3]
     every = accounts_frame(user=SYSTEM, columns=("account_id", "status", "attributes", "visits"))
     assert {"visits", "noise"} <= set(every.columns)
+
+
+def test_numbers_in_the_short_text_are_written_as_the_reader_writes_them(portfolio):
+    SaleFactory(account=portfolio["C1"], date=dt.date(2022, 1, 1), due_date=dt.date(2022, 1, 31),
+                total=Decimal(10))  # fmt: skip
+    tenure = {"name": "t", "criteria": [
+        {"key": "tenure", "measure": "tenure_years", "weight": 1,
+         "rule": {"kind": "ramp", "start": 0, "full": 10}},
+        {"key": "age", "measure": "tenure_days", "weight": 1,
+         "rule": {"kind": "ramp", "start": 0, "full": 5000}},
+    ]}  # fmt: skip
+    rating_policy_publish(name="t", definition=tenure, by=SYSTEM)
+    _rate()
+    # 2022-01-01 to 2026-06-30: 1,641 days, 4.49 years shown with one decimal.
+    with translation.override("en"):
+        assert "4.5 years" in account_rating(portfolio["C1"]).text
+        assert "1,641 days" in account_rating(portfolio["C1"]).text
+    with translation.override("es"):
+        assert "4,5 años" in account_rating(portfolio["C1"]).text
+    with translation.override("pt"):
+        assert "4,5 anos" in account_rating(portfolio["C1"]).text
+        assert "1.641 dias" in account_rating(portfolio["C1"]).text

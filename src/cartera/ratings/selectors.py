@@ -34,6 +34,7 @@ from cartera.analytics.profile import (
 from cartera.analytics.rating import AppliedCriterion, Ratings, explanation_texts
 from cartera.clients.models import Account
 from cartera.common.arrow import read_frame
+from cartera.common.formatting import current_locale, format_number
 from cartera.common.scoping import SYSTEM, sees_all, visible_to
 from cartera.ratings.compute import StoredProfile, conform_to_profile
 from cartera.ratings.definitions import DEFAULT_POLICY_NAME, FREQUENCY_DEFAULTS
@@ -250,7 +251,12 @@ def rating_texts(ratings: Sequence[Rating]) -> dict[int, str]:
             columns[f"fraction__{key}"] = pl.Series([i[1] for i in items], dtype=pl.Float64)
             columns[f"points__{key}"] = pl.Series([int(i[2]) for i in items], dtype=pl.Int64)
         stored = Ratings(pl.DataFrame(columns), version.policy(), tuple(applied), ())
-        written = explanation_texts(stored, translate=gettext)
+        locale = current_locale()
+        written = explanation_texts(
+            stored,
+            translate=gettext,
+            format_number=lambda value, digits: format_number(value, locale=locale, digits=digits),
+        )
         texts.update(zip(map(int, written["client"]), written["text"], strict=True))
     return texts
 

@@ -98,6 +98,20 @@ def test_the_text_goes_through_the_translation_function(ratings):
     assert texts["text"].to_list() == ["B — ventas percentil 100 +35, margen 50% +15"]
 
 
+def test_numbers_are_written_by_the_number_format_given(ratings):
+    calls = []
+
+    def comma(value: float, decimals: int) -> str:
+        calls.append((value, decimals))
+        return f"{value:.{decimals}f}".replace(".", ",")
+
+    texts = dict(explanation_texts(ratings, format_number=comma).iter_rows())
+    assert texts["b"] == "D: growth: no data +5, ideal client fit 20 +2, tenure 0,6 years +1"
+    # With the decimals its measure shows: tenure in years with one.
+    assert (0.6, 1) in calls
+    assert (20, 0) in calls
+
+
 def test_english_ordinals():
     features = pl.DataFrame({"client": [f"k{i:03}" for i in range(101)], "v": list(range(101))})
     policy = RatingPolicy("o", (Criterion("v", "v", 1, Ramp(0, 100), template="{ordinal}"),))

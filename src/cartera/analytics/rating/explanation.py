@@ -20,6 +20,8 @@ from cartera.analytics.rating.policy import Criterion, Effect, Percentile
 from cartera.analytics.rating.scoring import Ratings
 
 Translate = Callable[[str], str]
+FormatNumber = Callable[[float, int], str]
+"""Writes a number with so many decimals as the reader writes it (``1.234,5`` in Spanish)."""
 
 MINUS: Final = "\u2212"
 
@@ -158,7 +160,8 @@ def _render(template: str, fields: dict[str, pl.Expr]) -> pl.Expr:
     return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
-def _shown_number(ratings: Ratings, index: int) -> pl.Expr:
+def _shown_number(ratings: Ratings, index: int) -> tuple[pl.Expr, int]:
+    """Return the number a criterion's reason shows (rounded as shown) and its decimals."""
     criterion = ratings.applied[index].criterion
     if isinstance(criterion.rule, Percentile):
         number = pl.col(f"fraction__{criterion.key}") * 100.0
@@ -169,13 +172,27 @@ def _shown_number(ratings: Ratings, index: int) -> pl.Expr:
         decimals = measure.decimals if measure else 0
         number = pl.col(f"value__{criterion.key}") * scale
     rounded = number.round(decimals, mode="half_away_from_zero")
-    return rounded.cast(pl.Int64) if decimals == 0 else rounded
+    return (rounded.cast(pl.Int64) if decimals == 0 else rounded), decimals
+
+
+def _written(
+    ratings: Ratings, number: pl.Expr, decimals: int, format_number: FormatNumber | None
+) -> pl.Expr:
+    """Return ``number`` as text: as Polars writes it, or by ``format_number``."""
+    if format_number is None:
+        return number.cast(pl.String)
+    # A few distinct values among many clients: each is written once.
+    shown = ratings.frame.select(number.alias("n"))["n"].drop_nulls().unique().to_list()
+    return number.replace_strict(
+        shown, [format_number(value, decimals) for value in shown], return_dtype=pl.String
+    )
 
 
 def explanation_texts(
     ratings: Ratings,
     *,
     translate: Translate = _identity,
+    format_number: FormatNumber | None = None,
     limit: int | None = None,
     clients: Sequence[str] | None = None,
 ) -> pl.DataFrame:
@@ -188,6 +205,9 @@ def explanation_texts(
     translate
         Applied once to every template and label before filling them in (pass
         ``gettext``); templates use ``{label}``, ``{value}``, ``{ordinal}``, ``{points}``.
+    format_number
+        Writes each ``{value}`` from the number and its decimals, in the reader's
+        locale; by default ``1234.5``.
     limit
         Keep only the first ``limit`` reasons.
     clients
@@ -208,10 +228,10 @@ def explanation_texts(
     for index, applied in enumerate(ratings.applied):
         criterion = applied.criterion
         points = pl.col(f"points__{criterion.key}")
-        number = _shown_number(ratings, index)
+        number, decimals = _shown_number(ratings, index)
         fields = {
             "label": pl.lit(translate(criterion.label)),
-            "value": number.cast(pl.String),
+            "value": _written(ratings, number, decimals, format_number),
             "ordinal": _ordinal(number.cast(pl.Int64)),
             "points": _signed(points),
         }
