@@ -10,7 +10,7 @@ rows and without the text columns, which is what keeps ``cartera rate`` within s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 import polars as pl
@@ -115,6 +115,11 @@ _BLANK_IS_NULL: Final = (
 )  # fmt: skip
 
 
+def _select_list(expressions: Mapping[str, str], names: Iterable[str]) -> str:
+    """Return the SELECT list of ``names``, each computed by its SQL in ``expressions``."""
+    return ", ".join(f"{expressions[name]} AS {name}" for name in names)
+
+
 def client_key(column: str = "account_id") -> pl.Expr:
     """Return the key a rating run uses for an account: its id as text."""
     return pl.col(column).cast(pl.String).alias("client")
@@ -200,7 +205,7 @@ def accounts_frame(
     elif custom:
         wanted = (*wanted, "attributes")
     schema = {name: ACCOUNT_SCHEMA[name] for name in wanted}
-    select = ", ".join(f"{_ACCOUNT_EXPRESSIONS[name]} AS {name}" for name in wanted)
+    select = _select_list(_ACCOUNT_EXPRESSIONS, wanted)
     only = f" AND a.id = {int(account_id)}" if account_id is not None else ""
     sql = (
         f"SELECT {select} FROM clients_account a"
@@ -257,10 +262,9 @@ def invoices_frame(
     """
     schema = {n: t for n, t in INVOICE_SCHEMA.items() if columns is None or n in columns}
     sql = (
-        "SELECT "
-        + ", ".join(f"{_INVOICE_EXPRESSIONS[name]} AS {name}" for name in schema)
+        f"SELECT {_select_list(_INVOICE_EXPRESSIONS, schema)}"
         # Read from the index sale_date_cover alone: only the rows after since.
-        + " FROM sales_sale s WHERE s.kind <> 'order'"
+        " FROM sales_sale s WHERE s.kind <> 'order'"
     )
     if since is not None:
         sql += f" AND s.date > '{since.isoformat()}'"
@@ -329,6 +333,15 @@ PAYMENT_SCHEMA: Final[dict[str, pl.DataType | type[pl.DataType]]] = {
 }
 
 
+_PAYMENT_EXPRESSIONS: Final[dict[str, str]] = {
+    "payment": "p.id",
+    "account_id": "p.account_id",
+    "date": "p.date",
+    "amount_cents": "p.amount",
+    "invoice": "p.sale_id",
+}
+
+
 def payment_ledger_start(*, as_of: dt.date, window_days: int = 365) -> dt.date:
     """Return the day after which the ledger is read for the payment behaviour."""
     return as_of - dt.timedelta(days=window_days + PAYMENT_HORIZON_DAYS)
@@ -339,19 +352,11 @@ def payments_frame(
 ) -> pl.DataFrame:
     """Return the payments dated after ``since`` (and up to ``until``): :data:`PAYMENT_SCHEMA`
     (or only ``columns`` of it), by database id."""
-    expressions = {
-        "payment": "p.id",
-        "account_id": "p.account_id",
-        "date": "p.date",
-        "amount_cents": "p.amount",
-        "invoice": "p.sale_id",
-    }
     schema = {n: t for n, t in PAYMENT_SCHEMA.items() if columns is None or n in columns}
     sql = (
-        "SELECT "
-        + ", ".join(f"{expressions[name]} AS {name}" for name in schema)
+        f"SELECT {_select_list(_PAYMENT_EXPRESSIONS, schema)}"
         # Read from the index payment_date_cover alone: only the rows after since.
-        + f" FROM receivables_payment p WHERE p.date > '{since.isoformat()}'"
+        f" FROM receivables_payment p WHERE p.date > '{since.isoformat()}'"
     )
     if until is not None:
         sql += f" AND p.date <= '{until.isoformat()}'"
