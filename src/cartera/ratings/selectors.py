@@ -231,18 +231,18 @@ def rating_texts(ratings: Sequence[Rating]) -> dict[int, str]:
     language (a page of an API list, one client file), not the language of whoever ran
     the rating.
     """
-    group = list(ratings)
+    rows = list(ratings)
     version = ratings_policy()
     texts: dict[int, str] = {}
-    if group and version is not None:
-        parts = [rating.explanation or {} for rating in group]
+    if rows and version is not None:
+        parts = [rating.explanation or {} for rating in rows]
         applied = _applied(version, list(dict.fromkeys(key for part in parts for key in part)))
         columns: dict[str, pl.Series] = {
-            "client": pl.Series([str(r.account_id) for r in group], dtype=pl.String),
-            "score": pl.Series([r.score for r in group], dtype=pl.Int64),
-            "level": pl.Series([r.level for r in group], dtype=pl.String),
-            "level_rank": pl.Series([r.level_rank for r in group], dtype=pl.Int32),
-            "adjustment": pl.Series([r.adjustment for r in group], dtype=pl.Int64),
+            "client": pl.Series([str(r.account_id) for r in rows], dtype=pl.String),
+            "score": pl.Series([r.score for r in rows], dtype=pl.Int64),
+            "level": pl.Series([r.level for r in rows], dtype=pl.String),
+            "level_rank": pl.Series([r.level_rank for r in rows], dtype=pl.Int32),
+            "adjustment": pl.Series([r.adjustment for r in rows], dtype=pl.Int64),
         }
         for criterion in applied:
             key = criterion.key
