@@ -51,7 +51,6 @@ def read_frame(
     produced themselves.
     """
     connection = connections[using]
-    casts = [pl.col(name).cast(dtype) for name, dtype in schema.items()]
     # SQLite is read through Django's own sqlite3 module, never connectorx: connectorx
     # links a second copy of the SQLite library into the process, and when one copy
     # closes its file it drops the other's POSIX locks, which corrupts a database that
@@ -65,10 +64,10 @@ def read_frame(
             # a value ("string or blob too big"): fetch rows instead.
             pass
     if connection.in_atomic_block or connection.vendor == "sqlite":
-        return _through_django(connection, sql, schema, casts)
+        return _through_django(connection, sql, schema)
     connection.ensure_connection()
     frame = cx.read_sql(connection_url(using), sql, return_type="polars")
-    return frame.select(casts)
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
 
 
 def index_hint(name: str, using: str = "default") -> str:
@@ -87,21 +86,20 @@ _BATCH = 200_000
 
 
 def _through_django(
-    connection: Any,
-    sql: str,
-    schema: Mapping[str, pl.DataType | type[pl.DataType]],
-    casts: list[pl.Expr],
+    connection: Any, sql: str, schema: Mapping[str, pl.DataType | type[pl.DataType]]
 ) -> pl.DataFrame:
     """Return the rows of ``sql`` fetched on Django's connection, a batch at a time.
 
     Batches keep the Python row tuples of a 10-million-line read from all living at once.
+    SQLite gives a date or a time as text unless the column is declared one (an
+    aggregate, a subquery): such text is read as :func:`_sqlite_columns` reads it.
     """
     parts: list[pl.DataFrame] = []
     with connection.cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(_BATCH):
             batch = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-            parts.append(batch.select(casts))
+            parts.append(pl.DataFrame([_as(batch[n], dtype) for n, dtype in schema.items()]))
     if not parts:
         return pl.DataFrame(schema=dict(schema))
     return pl.concat(parts, rechunk=True)
@@ -171,16 +169,27 @@ def _decoded(text: str | None, name: str, dtype: pl.DataType | type[pl.DataType]
         try:
             return lines(pl.Date)
         except pl.exceptions.ComputeError:
-            # A time of day too (written by another program): its day, in UTC.
-            return _datetimes(lines(pl.String), name, "UTC").dt.date()
+            return _as(lines(pl.String), dtype)
     if _is_datetime(dtype):
-        zone = getattr(dtype, "time_zone", None) or "UTC"
-        return _datetimes(lines(pl.String), name, zone).cast(dtype)
+        return _as(lines(pl.String), dtype)
     # SQLite types values, not columns: an integer column may hold a real (an average,
     # a decimal); read those as numbers with a fraction, then cast, as the row path does.
     whole = dtype.is_integer() or dtype == pl.Boolean
     fractional = any(mark in text for mark in ".eE") if whole else True
     return lines(pl.Float64 if fractional else pl.Int64).cast(dtype)
+
+
+def _as(values: pl.Series, dtype: pl.DataType | type[pl.DataType]) -> pl.Series:
+    """Return ``values`` as ``dtype``; text as dates or times however it was written."""
+    if values.dtype != pl.String or not (dtype == pl.Date or _is_datetime(dtype)):
+        return values.cast(dtype)
+    if dtype == pl.Date:
+        days = values.str.to_date("%Y-%m-%d", strict=False)
+        if days.null_count() == values.null_count():
+            return days
+        # A time of day too (written by another program): its day, in UTC.
+        return _datetimes(values, values.name, "UTC").dt.date()
+    return _datetimes(values, values.name, getattr(dtype, "time_zone", None) or "UTC").cast(dtype)
 
 
 def _datetimes(values: pl.Series, name: str, zone: str) -> pl.Series:
