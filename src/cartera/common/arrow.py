@@ -8,10 +8,10 @@ transaction sees its own writes.
 
 SQLite is always read on Django's cursor (see :func:`read_frame`): a second SQLite
 library in the process would corrupt the file. It is read a column at a time: SQLite
-folds each column of the result into one text (comma-joined numbers and dates, a JSON
-array of strings; in C, with the GIL released) and Polars splits and parses the texts
-in Rust, so no Python object is made per value: about 1.2 s of CPU for 1.4 million
-invoices of six columns, instead of 5.5 s fetching rows.
+folds each column of the result into one text (numbers and dates one per line, strings
+as a JSON array; in C, with the GIL released) and Polars parses the texts in Rust, so
+no Python object is made per value: about 1.2 s of CPU for 1.4 million invoices of six
+columns, instead of 5.5 s fetching rows.
 """
 
 from __future__ import annotations
