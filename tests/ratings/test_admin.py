@@ -62,3 +62,42 @@ def test_a_salesperson_cannot_change_the_policy_in_the_admin(client, stored):
     response = client.post(url, _form(stored.definition | {"window_days": 90}))
     assert response.status_code == 403
     assert RatingPolicyVersion.objects.count() == 1
+
+
+REVENUE_ONLY = {"name": "t", "criteria": [
+    {"key": "revenue", "measure": "revenue_cents", "weight": 1, "rule": {"kind": "percentile"}},
+]}  # fmt: skip
+
+
+def _rated(clients: int) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from cartera.common.scoping import SYSTEM
+    from cartera.ratings.services import rating_recalculate
+    from tests.factories import AccountFactory, SaleFactory
+
+    for euros in range(1, clients + 1):
+        SaleFactory(account=AccountFactory(), date=dt.date(2026, 3, 1),
+                    due_date=dt.date(2026, 3, 31), total=Decimal(100 * euros))  # fmt: skip
+    rating_policy_publish(name="t", definition=REVENUE_ONLY, by=SYSTEM)
+    rating_recalculate(by=SYSTEM, policy_name="t", as_of=dt.date(2026, 6, 30))
+
+
+def test_the_rating_list_writes_its_texts_for_the_page_at_once(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(AdminFactory())
+    url = reverse("admin:ratings_rating_changelist")
+    _rated(2)
+    client.get(url)  # what a first page caches (the company's formats) is not counted
+    with CaptureQueriesContext(connection) as few:
+        assert "ventas percentil 100 +100" in client.get(url).content.decode()
+    _rated(6)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    # Every rating shown has its text: two clients tie at the bottom with no points.
+    assert (page.count("ventas percentil "), page.count("D: sin puntos")) == (6, 2)
+    # One lookup of the ratings' policy for the page, not one per rating shown.
+    assert len(many.captured_queries) == len(few.captured_queries)

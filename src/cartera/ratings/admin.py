@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -150,9 +151,26 @@ class RatingAdmin(ReadOnly):
     search_fields = ["account__code", "account__legal_name"]
     list_select_related = ["account"]
 
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return _RatingChangeList
+
     @admin.display(description=_("explanation"))
     def explained(self, obj: Rating) -> str:
-        return rating_texts([obj])[obj.account_id]
+        # Written for the whole page by the change list; one rating shown alone is
+        # written by itself.
+        text = getattr(obj, "text", None)
+        return text if text is not None else rating_texts([obj])[obj.account_id]
+
+
+class _RatingChangeList(ChangeList):
+    """The change list of ratings: the short texts of a page are written in one pass."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        page = list(self.result_list)  # evaluated once; the rows shown are these objects
+        texts = rating_texts(page)
+        for rating in page:
+            rating.text = texts.get(rating.account_id, "")
 
 
 @admin.register(RatingChange)

@@ -223,16 +223,18 @@ EXPLANATION_TEMPLATES: Final = (
 )
 
 
-def rating_texts(ratings: Sequence[Rating]) -> dict[int, str]:
+def rating_texts(
+    ratings: Sequence[Rating], *, version: RatingPolicyVersion | None = None
+) -> dict[int, str]:
     """Return the short explanation of each stored rating by account id, in the active language.
 
     "B: revenue 72nd percentile +29, pays 34 days late −8": written from the stored
-    explanation and its policy version when read, so that each reader gets their own
-    language (a page of an API list, one client file), not the language of whoever ran
-    the rating.
+    explanation and its policy version (``version``, else :func:`ratings_policy`) when
+    read, so that each reader gets their own language (a page of an API list, one
+    client file), not the language of whoever ran the rating.
     """
     rows = list(ratings)
-    version = ratings_policy()
+    version = version or ratings_policy()
     texts: dict[int, str] = {}
     if rows and version is not None:
         parts = [rating.explanation or {} for rating in rows]
@@ -295,7 +297,7 @@ def account_rating(account: Account, *, user: User | AnonymousUser | None = None
     return AccountRating(
         level=stored.level,
         score=stored.score,
-        text=rating_texts([stored])[stored.account_id],
+        text=rating_texts([stored], version=version)[stored.account_id],
         items=items,
         adjustment=stored.adjustment,
         abc=stored.abc,

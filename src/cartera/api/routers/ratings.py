@@ -48,9 +48,9 @@ def rating_list(request: HttpRequest, params: Query[RatingQuery]) -> Any:
     if params.level:
         ratings = ratings.filter(level=params.level)
     page = keyset(ratings, cursor=params.cursor, limit=params.limit)
-    texts = rating_texts(page["items"])
-    policy = str(ratings_policy())
+    version = ratings_policy()
+    texts = rating_texts(page["items"], version=version)
     for rating in page["items"]:
         rating.text = texts[rating.account_id]
-        rating.policy = policy
+        rating.policy = str(version)
     return page
